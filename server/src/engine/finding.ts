@@ -1,0 +1,58 @@
+// What the engine hands to its front doors (LSP, CLI): findings with both offsets
+// and line/character positions, so neither front door re-reads the file.
+import type { Category, Fix, Severity } from '../../../rules/api';
+
+export interface Position {
+  /** 0-based line. */
+  readonly line: number;
+  /** 0-based UTF-16 column (what LSP and SARIF-with-utf16 expect). */
+  readonly character: number;
+}
+
+export interface Range {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+export interface RelatedLocation {
+  readonly fileName: string;
+  readonly range: Range;
+  readonly message: string;
+}
+
+export interface Finding {
+  readonly ruleId: string;
+  readonly category: Category | 'meta';
+  readonly severity: Severity;
+  readonly message: string;
+  readonly fileName: string;
+  readonly start: number;
+  readonly end: number;
+  readonly range: Range;
+  readonly cwe: readonly number[];
+  readonly docsUrl: string;
+  readonly related: readonly RelatedLocation[];
+  /** Stable across line shifts: rule, file, the flagged code's text, and its ordinal among equal ones. */
+  readonly fingerprint: string;
+  /** Fixes offered (computed on demand); the engine adds "suppress" itself. */
+  readonly fixes?: () => Fix[];
+}
+
+export interface RuleFailure {
+  readonly ruleId: string;
+  readonly message: string;
+  readonly stack?: string;
+}
+
+export interface FileAnalysis {
+  readonly fileName: string;
+  /** The document version (open buffers) or disk generation the findings were computed on. */
+  readonly version: string;
+  readonly findings: readonly Finding[];
+  /** Set when the file was not analysed at all. */
+  readonly skipped?: string;
+  readonly ruleFailures: readonly RuleFailure[];
+  /** Rules not run because the file's time budget ran out. */
+  readonly budgetSkipped: readonly string[];
+  readonly cancelled: boolean;
+}

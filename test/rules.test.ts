@@ -1,0 +1,68 @@
+// Every rule against its fixtures: findings must match the annotations exactly,
+// fixtures must type-check against the real library types, and applying the fixes
+// must give the *.fixed.* files and leave no new type errors.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ALL_RULES } from '../rules/index';
+import { applyAllFixes, compareWithAnnotations, FIXTURES_ROOT, fixtureFiles, fixtureWorkspace, restore, typeErrors } from './support/fixtures';
+
+/** `bad.ts` → `bad.fixed.ts`; another file it edits, `schema.prisma` → `bad.fixed.schema.prisma`. */
+function expectedFixedPath(fixture: string, edited: string): string {
+  const ext = path.extname(fixture);
+  const stem = fixture.slice(0, -ext.length);
+  return edited === fixture ? `${stem}.fixed${ext}` : `${stem}.fixed.${path.basename(edited)}`;
+}
+
+describe('rule fixtures', function () {
+  for (const rule of ALL_RULES) {
+    describe(`${rule.category}/${rule.id}`, () => {
+      const dir = path.join(FIXTURES_ROOT, rule.category, rule.id);
+      const files = fixtureFiles(dir);
+
+      it('has firing and clean fixtures', () => {
+        assert.ok(files.some((f) => path.basename(f).startsWith('bad')), `no bad*.ts fixture in ${dir}`);
+        assert.ok(files.some((f) => path.basename(f).startsWith('good')), `no good*.ts fixture in ${dir}`);
+      });
+
+      for (const file of files) {
+        const name = path.relative(dir, file);
+        it(`${name}: findings match the annotations`, () => {
+          const ws = fixtureWorkspace();
+          const analysis = ws.analyzeFile(file);
+          assert.deepEqual(analysis.ruleFailures, [], 'a rule threw');
+          const { unexpected, missing } = compareWithAnnotations(file, analysis.findings);
+          assert.deepEqual({ unexpected, missing }, { unexpected: [], missing: [] });
+          if (path.basename(file).startsWith('bad')) {
+            assert.ok(analysis.findings.some((f) => f.ruleId === rule.id), `${name} should make ${rule.id} fire`);
+          }
+        });
+
+        it(`${name}: type-checks against the real library types`, () => {
+          assert.deepEqual(typeErrors(fixtureWorkspace(), file), []);
+        });
+
+        const fixedOwn = expectedFixedPath(file, file);
+        if (fs.existsSync(fixedOwn)) {
+          it(`${name}: applying the fixes gives ${path.basename(fixedOwn)}, still type-checking`, () => {
+            const ws = fixtureWorkspace();
+            const before = typeErrors(ws, file).length;
+            const outcome = applyAllFixes(ws, file);
+            try {
+              assert.ok(outcome.applied.length > 0, 'no fix was offered');
+              for (const [edited, text] of outcome.files) {
+                const expectedPath = expectedFixedPath(file, edited);
+                assert.ok(fs.existsSync(expectedPath), `the fix edited ${edited}; write the expected result to ${expectedPath}`);
+                assert.equal(text, fs.readFileSync(expectedPath, 'utf8'), `${path.basename(expectedPath)} differs`);
+              }
+              const after = typeErrors(ws, file);
+              assert.ok(after.length <= before, `the fix added type errors:\n${after.join('\n')}`);
+            } finally {
+              restore(ws, outcome.files.keys());
+            }
+          });
+        }
+      }
+    });
+  }
+});
