@@ -1,0 +1,92 @@
+// `harden audit`: validates the options, runs the audit, writes the report in the
+// chosen format, and turns the findings into the exit code CI acts on.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createColors } from 'picocolors';
+import { ALL_RULES } from '../../../rules/index';
+import { runAudit, type AuditResult } from './audit';
+import { knownRuleIds } from './catalogue';
+import { EXIT_FINDINGS, EXIT_OK, UsageError } from './exit-codes';
+import { formatJson } from './formats/json';
+import { reportBase, relativePath } from './formats/paths';
+import { formatSarif } from './formats/sarif';
+import { formatFindings, formatSummary } from './formats/text';
+import type { Io } from './io';
+import { progressOnStderr } from './progress';
+import { countBySeverity, fails, type FailOn } from './severity';
+
+export type ReportFormat = 'text' | 'json' | 'sarif';
+export const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
+
+export interface AuditCommandOptions {
+  readonly format: ReportFormat;
+  readonly output?: string;
+  readonly failOn: FailOn;
+  readonly rule?: readonly string[];
+  readonly quiet?: boolean;
+  readonly color: boolean;
+  readonly maxWarnings?: number;
+}
+
+/** `--rule a b`, `--rule a,b` and `--rule a --rule b` all mean the same. */
+function selectedRuleIds(given: readonly string[] | undefined, io: Io): Set<string> | undefined {
+  if (!given || given.length === 0) return undefined;
+  const ids = given.flatMap((g) => g.split(',')).map((s) => s.trim()).filter(Boolean);
+  const known = knownRuleIds();
+  for (const id of ids) {
+    if (known.has(id)) continue;
+    const looksLikePath = fs.existsSync(path.resolve(io.cwd, id));
+    throw new UsageError(
+      `unknown rule "${id}" in --rule; run \`harden rules\` to list the rule ids${looksLikePath ? ' (put paths before --rule, or after --)' : ''}`,
+    );
+  }
+  return new Set(ids);
+}
+
+function withOnlyErrors(result: AuditResult): AuditResult {
+  return { ...result, findings: result.findings.filter((f) => f.severity === 'error') };
+}
+
+function render(format: ReportFormat, result: AuditResult, io: Io, colour: boolean): string {
+  const base = reportBase(io.cwd, result.roots, result.files);
+  if (format === 'json') return formatJson(result, base);
+  if (format === 'sarif') return formatSarif(result, base);
+  const c = createColors(colour);
+  const findings = formatFindings(result, io.cwd, c);
+  return `${findings}${findings ? '\n' : ''}${formatSummary(result, io.cwd, c)}`;
+}
+
+export function auditCommand(paths: readonly string[], options: AuditCommandOptions, io: Io): number {
+  const only = selectedRuleIds(options.rule, io);
+  const rules = only ? ALL_RULES.filter((r) => only.has(r.id)) : undefined;
+  const full = runAudit({ paths, cwd: io.cwd, rules, onlyRuleIds: only, onProgress: progressOnStderr(io) });
+  const result = options.quiet ? withOnlyErrors(full) : full;
+
+  for (const f of result.ruleFailures) {
+    io.err(`harden: rule ${f.ruleId} failed on ${relativePath(io.cwd, f.file)}: ${f.message}\n`);
+  }
+  for (const p of result.projectProblems) {
+    io.err(`harden: ${relativePath(io.cwd, p.file)}: ${p.message} (using default compiler options)\n`);
+  }
+
+  if (options.output) {
+    const target = path.resolve(io.cwd, options.output);
+    try {
+      fs.mkdirSync(path.dirname(target), { recursive: true });
+      fs.writeFileSync(target, render(options.format, result, io, false));
+    } catch (e) {
+      throw new UsageError(`cannot write ${options.output}: ${(e as Error).message}`);
+    }
+    io.err(formatSummary(result, io.cwd, createColors(false)));
+  } else if (options.format === 'text') {
+    io.out(render('text', result, io, options.color && io.stdoutColor));
+  } else {
+    io.out(render(options.format, result, io, false));
+    io.err(formatSummary(result, io.cwd, createColors(false)));
+  }
+
+  const failing = result.findings.some((f) => fails(f.severity, options.failOn));
+  const tooManyWarnings = options.maxWarnings !== undefined && countBySeverity(result.findings).warning > options.maxWarnings;
+  if (tooManyWarnings) io.err(`harden: more than ${options.maxWarnings} warnings (--max-warnings)\n`);
+  return failing || tooManyWarnings ? EXIT_FINDINGS : EXIT_OK;
+}
