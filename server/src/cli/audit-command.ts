@@ -13,10 +13,8 @@ import { formatSarif } from './formats/sarif';
 import { formatFindings, formatSummary } from './formats/text';
 import type { Io } from './io';
 import { progressOnStderr } from './progress';
-import { countBySeverity, fails, type FailOn } from './severity';
-
-export type ReportFormat = 'text' | 'json' | 'sarif';
-export const FORMATS: readonly ReportFormat[] = ['text', 'json', 'sarif'];
+import type { FailOn, ReportFormat } from './options';
+import { countBySeverity, fails } from './severity';
 
 export interface AuditCommandOptions {
   readonly format: ReportFormat;

@@ -1,14 +1,15 @@
 // Runs the engine over the files of an audit and collects what the reports need.
 // No output here: the formats turn an AuditResult into text, JSON or SARIF.
+import * as path from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { Rule } from '../../../rules/api';
+import { CONFIG_FILE_NAME } from '../engine/config';
 import { SOURCE_GLOB } from '../engine/discovery';
 import type { Finding } from '../engine/finding';
 import { isAnalysable, normalizePath } from '../engine/paths';
 import { Workspace } from '../engine/workspace';
 import { UsageError } from './exit-codes';
 import { resolveTargets } from './targets';
-import * as path from 'node:path';
 
 export interface SkippedFile {
   readonly file: string;
@@ -55,10 +56,12 @@ function configurationError(ws: Workspace, cwd: string): UsageError | undefined 
   const problems = ws.configProblems();
   if (problems.length === 0) return undefined;
   const lines = problems.map((p) => {
-    // The engine's messages are written for the editor (which falls back to the defaults);
+    // The engine's messages are written for the editor, which falls back to the defaults;
     // the CLI stops instead, so drop that part and name the file by its path.
-    const text = p.message.replace(/^\.hardening\.json:\s*/, '').replace(/;\s*using the defaults\.?$/, '.');
-    return `invalid configuration in ${path.relative(cwd, p.file) || p.file}: ${text}`;
+    const file = path.relative(cwd, p.file) || p.file;
+    const text = p.message.replace(/;\s*using the defaults\.?$/, '.');
+    const named = text.startsWith(CONFIG_FILE_NAME) ? file + text.slice(CONFIG_FILE_NAME.length) : `${file}: ${text}`;
+    return `invalid configuration: ${named}`;
   });
   return new UsageError(lines[0], lines.slice(1));
 }

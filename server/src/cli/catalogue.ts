@@ -64,17 +64,37 @@ function stripFrontMatter(md: string): string {
   return m ? md.slice(m[0].length) : md;
 }
 
+/**
+ * The first prose paragraph under the first section heading ("Why it matters in
+ * production"): the line under the title only repeats the one-line description.
+ */
 function firstParagraph(md: string): string {
+  const paragraphs: { text: string; afterSection: boolean }[] = [];
+  let current: string[] = [];
   let inFence = false;
-  for (const block of md.split(/\r?\n\s*\r?\n/)) {
-    const fences = (block.match(/^```/gm) ?? []).length;
-    const startsInFence = inFence;
-    if (fences % 2 === 1) inFence = !inFence;
-    const trimmed = block.trim();
-    if (startsInFence || !trimmed || trimmed.startsWith('#') || trimmed.startsWith('```') || trimmed.startsWith('|')) continue;
-    return trimmed.replace(/\s*\r?\n\s*/g, ' ');
+  let afterSection = false;
+  const flush = () => {
+    if (current.length > 0) paragraphs.push({ text: current.join(' '), afterSection });
+    current = [];
+  };
+  for (const raw of md.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith('```')) {
+      flush();
+      inFence = !inFence;
+    } else if (inFence) {
+      continue;
+    } else if (/^#{1,6}\s/.test(line)) {
+      flush();
+      if (/^#{2,6}\s/.test(line)) afterSection = true;
+    } else if (!line || /^(\||[-*] |>|\d+\. )/.test(line)) {
+      flush();
+    } else {
+      current.push(line);
+    }
   }
-  return '';
+  flush();
+  return (paragraphs.find((p) => p.afterSection) ?? paragraphs[0])?.text ?? '';
 }
 
 /** Plain-text rendering for viewers that do not read Markdown (SARIF's help.text). */

@@ -4,7 +4,7 @@ export interface Io {
   readonly cwd: string;
   out(text: string): void;
   err(text: string): void;
-  /** True when stdout is a terminal that can show colour (picocolors' own detection). */
+  /** picocolors' detection: a colour terminal or CI log, unless NO_COLOR or --no-color says otherwise. */
   readonly stdoutColor: boolean;
   /** Progress is drawn only on an interactive stderr, never into logs or pipes. */
   readonly stderrIsTTY: boolean;
@@ -17,7 +17,7 @@ export function processIo(): Io {
     cwd: process.cwd(),
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
-    stdoutColor: pc.isColorSupported && !!process.stdout.isTTY,
+    stdoutColor: pc.isColorSupported,
     stderrIsTTY: !!process.stderr.isTTY,
   };
 }

@@ -21,7 +21,7 @@ function loadServer(): LanguageServerModule {
 }
 
 export async function lspCommand(options: { readonly stdio?: boolean }): Promise<number> {
-  if (!options.stdio) throw new UsageError('harden lsp speaks over stdio only: run `harden lsp --stdio`');
+  if (!options.stdio) throw new UsageError('the language server speaks over stdio only: run `harden lsp --stdio`');
   const server = loadServer();
   if (typeof server.startLanguageServer !== 'function') {
     throw new UsageError('the language server module does not export startLanguageServer()');

@@ -1,13 +1,13 @@
 // The `harden` command line: commander wiring for `audit`, `rules` and `lsp`, and
 // the single place where errors become exit codes (0 clean, 1 findings, 2 usage).
+// Each command's module is required only when it runs: --help and --version must
+// not pay for loading TypeScript.
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { auditCommand, FORMATS, type AuditCommandOptions } from './audit-command';
+import type { AuditCommandOptions } from './audit-command';
 import { EXIT_OK, EXIT_USAGE, UsageError } from './exit-codes';
 import { processIo, type Io } from './io';
-import { lspCommand } from './lsp-command';
 import { toolVersion } from './manifest';
-import { rulesCommand } from './rules-command';
-import { FAIL_ON_CHOICES } from './severity';
+import { FAIL_ON_CHOICES, REPORT_FORMATS } from './options';
 
 const EXAMPLES = `
 Examples:
@@ -48,10 +48,10 @@ function buildProgram(io: Io, setExitCode: (code: number) => void): Command {
     .command('audit')
     .description('audit folders or files and report what is not production-ready')
     .argument('[paths...]', 'folders or files to audit (default: the current folder)')
-    .addOption(new Option('-f, --format <format>', 'report format').choices(FORMATS).default('text'))
+    .addOption(new Option('-f, --format <format>', 'report format').choices(REPORT_FORMATS).default('text'))
     .option('-o, --output <file>', 'write the report to a file (the summary still goes to stderr)')
     .addOption(new Option('--fail-on <severity>', 'exit with 1 when a finding is at least this severe').choices(FAIL_ON_CHOICES).default('error'))
-    .option('-r, --rule <id...>', 'run only these rules (repeat, or separate with commas)')
+    .option('-r, --rule <id...>', 'run only these rules (repeat, or separate with commas; give paths before it)')
     .option('-q, --quiet', 'report errors only')
     .option('--max-warnings <n>', 'exit with 1 when there are more warnings than this', nonNegativeInteger)
     .option('--no-color', 'no colours in the text report')
@@ -62,6 +62,7 @@ A path is audited inside its workspace folder: the nearest directory at or above
 with a .hardening.json or .git (so that folder's configuration applies).`,
     )
     .action((paths: string[], options: AuditCommandOptions) => {
+      const { auditCommand } = require('./audit-command') as typeof import('./audit-command');
       setExitCode(auditCommand(paths, options, io));
     });
 
@@ -71,6 +72,7 @@ with a .hardening.json or .git (so that folder's configuration applies).`,
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--no-color', 'no colours')
     .action((options: { format: 'text' | 'json'; color: boolean }) => {
+      const { rulesCommand } = require('./rules-command') as typeof import('./rules-command');
       setExitCode(rulesCommand(options, io));
     });
 
@@ -79,6 +81,7 @@ with a .hardening.json or .git (so that folder's configuration applies).`,
     .description('run the language server (for Neovim, Helix, Zed and other LSP clients)')
     .option('--stdio', 'talk LSP over stdin/stdout')
     .action(async (options: { stdio?: boolean }) => {
+      const { lspCommand } = require('./lsp-command') as typeof import('./lsp-command');
       setExitCode(await lspCommand(options));
     });
 

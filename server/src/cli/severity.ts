@@ -1,8 +1,7 @@
 // Severity order, shared by --fail-on, --quiet and the summaries.
 import type { Severity } from '../../../rules/api';
+import type { FailOn } from './options';
 
-export type FailOn = Severity | 'none';
-export const FAIL_ON_CHOICES: readonly FailOn[] = ['error', 'warning', 'info', 'none'];
 
 const RANK: Record<Severity, number> = { info: 1, warning: 2, error: 3 };
 

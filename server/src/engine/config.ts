@@ -111,7 +111,9 @@ export function loadConfig(
   }
   const errors = validate(data);
   if (errors.length > 0) {
-    const problems = errors.map((e) => ({ file, message: describeSchemaError(e, data) }));
+    // ajv reports one mistake under several keywords (propertyNames and enum): say it once.
+    const messages = [...new Set(errors.map((e) => describeSchemaError(e, data)))];
+    const problems = messages.map((message) => ({ file, message }));
     return { config: userConfig, file, problems };
   }
   const d = data as { rules?: Record<string, unknown>; exclude?: string[]; maxFileSizeKb?: number; timeBudgetMs?: number };
@@ -130,6 +132,8 @@ export function loadConfig(
 
 interface SchemaError {
   instancePath: string;
+  /** Set by ajv on errors raised under `propertyNames`. */
+  propertyName?: string;
   keyword: string;
   message?: string;
   params: Record<string, unknown>;
@@ -141,7 +145,7 @@ function describeSchemaError(e: SchemaError, data: unknown): string {
     return `${CONFIG_FILE_NAME}: unknown key "${String(e.params.additionalProperty)}" at ${where}; allowed keys are rules, exclude, maxFileSizeKb, timeBudgetMs.`;
   }
   if (e.keyword === 'propertyNames' || (e.keyword === 'enum' && e.instancePath.startsWith('/rules') && e.params.allowedValues && data)) {
-    const name = String(e.params.propertyName ?? e.instancePath.split('/').pop());
+    const name = String(e.propertyName ?? e.params.propertyName ?? e.instancePath.split('/').pop());
     return `${CONFIG_FILE_NAME}: unknown rule "${name}" in "rules"; run \`harden rules\` to list the rule ids.`;
   }
   const allowed = Array.isArray(e.params.allowedValues) ? ` (allowed: ${(e.params.allowedValues as unknown[]).join(', ')})` : '';

@@ -1,0 +1,4 @@
+// The application logger.
+import pino from 'pino';
+
+export const logger = pino({ level: process.env.LOG_LEVEL ?? 'info' });
