@@ -14,6 +14,13 @@ function expectedFixedPath(fixture: string, edited: string): string {
   return edited === fixture ? `${stem}.fixed${ext}` : `${stem}.fixed.${path.basename(edited)}`;
 }
 
+/** The `X.fixed.*` files beside fixture `X.ts`. */
+function expectedFixedFiles(fixture: string): string[] {
+  const ext = path.extname(fixture);
+  const prefix = `${path.basename(fixture, ext)}.fixed.`;
+  return fs.readdirSync(path.dirname(fixture)).filter((n) => n.startsWith(prefix)).map((n) => path.join(path.dirname(fixture), n));
+}
+
 describe('rule fixtures', function () {
   for (const rule of ALL_RULES) {
     describe(`${rule.category}/${rule.id}`, () => {
@@ -42,19 +49,24 @@ describe('rule fixtures', function () {
           assert.deepEqual(typeErrors(fixtureWorkspace(), file), []);
         });
 
-        const fixedOwn = expectedFixedPath(file, file);
-        if (fs.existsSync(fixedOwn)) {
-          it(`${name}: applying the fixes gives ${path.basename(fixedOwn)}, still type-checking`, () => {
+        // `X.fixed.ts` for the fixture's own text, `X.fixed.<basename>` for other files its fixes edit
+        // (a fix may edit only a schema, e.g. `bad.fixed.schema.prisma`).
+        const expected = expectedFixedFiles(file);
+        if (expected.length > 0) {
+          it(`${name}: applying the fixes gives ${expected.map((f) => path.basename(f)).join(', ')}, still type-checking`, () => {
             const ws = fixtureWorkspace();
             const before = typeErrors(ws, file).length;
             const outcome = applyAllFixes(ws, file);
             try {
               assert.ok(outcome.applied.length > 0, 'no fix was offered');
+              const produced = new Set<string>();
               for (const [edited, text] of outcome.files) {
                 const expectedPath = expectedFixedPath(file, edited);
+                produced.add(path.resolve(expectedPath));
                 assert.ok(fs.existsSync(expectedPath), `the fix edited ${edited}; write the expected result to ${expectedPath}`);
                 assert.equal(text, fs.readFileSync(expectedPath, 'utf8'), `${path.basename(expectedPath)} differs`);
               }
+              for (const e of expected) assert.ok(produced.has(path.resolve(e)), `${path.basename(e)} is expected, but no fix produced it`);
               const after = typeErrors(ws, file);
               assert.ok(after.length <= before, `the fix added type errors:\n${after.join('\n')}`);
             } finally {

@@ -27,8 +27,12 @@ const INFERRED_OPTIONS: ts.CompilerOptions = {
 };
 
 // The typescript package ships the lib .d.ts files; ts-morph's bundled copy of the
-// same version does not have them on disk.
-const LIB_DIR = path.dirname(require.resolve('typescript/lib/lib.d.ts'));
+// same version does not have them on disk. The bundled server (dist/server.js, no
+// node_modules) finds copies of them beside itself, in dist/typescript-lib/.
+const BUNDLED_LIB_DIR = path.join(__dirname, 'typescript-lib');
+const LIB_DIR = fs.existsSync(path.join(BUNDLED_LIB_DIR, 'lib.d.ts'))
+  ? BUNDLED_LIB_DIR
+  : path.dirname(require.resolve('typescript/lib/lib.d.ts'));
 
 export interface ProjectLoadProblem {
   readonly file: string;

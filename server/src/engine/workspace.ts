@@ -43,9 +43,15 @@ class Folder {
   constructor(
     readonly root: string,
     private readonly documents: DocumentStore,
-    private readonly userSettings: UserSettings,
+    private userSettings: UserSettings,
   ) {
     this.facts = new WorkspaceFacts(root, documents, () => this.matcher);
+    this.reloadConfig();
+  }
+
+  /** New user-level settings: the config is re-read, the TypeScript projects are kept. */
+  setUserSettings(userSettings: UserSettings): void {
+    this.userSettings = userSettings;
     this.reloadConfig();
   }
 
@@ -73,15 +79,26 @@ export class Workspace {
   private readonly rules: readonly Rule[];
   private readonly knownRuleIds: Set<string>;
   private readonly looseFolders = new Map<string, Folder>();
+  private userSettings: UserSettings;
 
-  constructor(private readonly options: WorkspaceOptions) {
+  constructor(options: WorkspaceOptions) {
     this.rules = options.rules ?? ALL_RULES;
     this.knownRuleIds = new Set([...ALL_RULES, ...this.rules, ...META_RULES].map((r) => r.id));
-    this.folders = options.roots.map((r) => new Folder(normalizePath(r), this.documents, options.userSettings ?? {}));
+    this.userSettings = options.userSettings ?? {};
+    this.folders = options.roots.map((r) => new Folder(normalizePath(r), this.documents, this.userSettings));
   }
 
   get roots(): string[] {
     return this.folders.map((f) => f.root);
+  }
+
+  /**
+   * New user-level settings (the editor's `hardening.rules`/`hardening.exclude`): each
+   * folder re-reads its config; the TypeScript programs are kept, so this is cheap.
+   */
+  updateUserSettings(userSettings: UserSettings): void {
+    this.userSettings = userSettings;
+    for (const f of [...this.folders, ...this.looseFolders.values()]) f.setUserSettings(userSettings);
   }
 
   configProblems(): ConfigProblem[] {
@@ -100,7 +117,7 @@ export class Workspace {
     const dir = path.posix.dirname(file);
     let loose = this.looseFolders.get(dir);
     if (!loose) {
-      loose = new Folder(dir, this.documents, this.options.userSettings ?? {});
+      loose = new Folder(dir, this.documents, this.userSettings);
       this.looseFolders.set(dir, loose);
     }
     return loose;

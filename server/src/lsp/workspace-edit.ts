@@ -4,7 +4,6 @@
 import type { CreateFile, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, WorkspaceEdit } from 'vscode-languageserver/node';
 import type { FileEdit } from '../../../rules/api';
 import { LineIndex } from '../engine/line-index';
-import { pathToUri } from '../engine/paths';
 
 /** What the client can apply (from its `workspace.workspaceEdit` capabilities). */
 export interface EditCapabilities {
@@ -17,6 +16,8 @@ export interface TextSource {
   text(file: string): string | undefined;
   /** The open document's version, or null for a file only on disk. */
   version(file: string): number | null;
+  /** The URI the client knows the file by (its own spelling for open documents). */
+  uri(file: string): string;
 }
 
 function groupByFile(edits: readonly FileEdit[]): Map<string, FileEdit[]> {
@@ -30,7 +31,7 @@ export function toWorkspaceEdit(edits: readonly FileEdit[], source: TextSource, 
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
   const changes: Record<string, TextEdit[]> = {};
   for (const [file, fileEdits] of groupByFile(edits)) {
-    const uri = pathToUri(file);
+    const uri = source.uri(file);
     const creates = fileEdits.some((e) => e.create);
     let textEdits: TextEdit[];
     let version: number | null;

@@ -1,0 +1,102 @@
+// unguarded-external-call: an outgoing HTTP request to another service with no
+// timeout (a hung upstream holds the request, its socket and memory), or whose
+// failure escapes an Express 4 handler that nobody awaits (the request hangs), or —
+// for node:http/https — whose `error` event has no listener (the process crashes).
+import type { ts } from 'ts-morph';
+import type { Rule, RuleContext } from '../api';
+import { skipOuter } from '../shared/callee';
+import { destinationOf, isIdempotent, outboundCall, requestUses, timeoutOf, type OutboundCall, type Presence } from '../shared/outbound-http';
+import { isClientModule, isTestModule } from './unguarded-external-call/module-kind';
+import { PROMISE_CHAIN, unhandledFailure, type UnhandledFailure } from './unguarded-external-call/failure-path';
+import { buildFix } from './unguarded-external-call/fix';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+// Names a request function or method can have; anything else is not looked at further.
+const REQUEST_NAMES = new Set(['fetch', 'request', 'get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'postForm', 'putForm', 'patchForm', 'query']);
+// got's pending request gives the parsed body through these, still as a promise.
+const GOT_CHAIN = [...PROMISE_CHAIN, 'json', 'text', 'buffer'];
+
+export const rule: Rule = {
+  id: 'unguarded-external-call',
+  category: 'error-handling',
+  cwe: [1088, 703],
+  defaultSeverity: 'warning',
+  description: 'Outgoing HTTP calls to other services need a timeout and a handled failure, or a slow or failing upstream hangs the request.',
+  needsTypes: true,
+  fixable: true,
+  check(ctx) {
+    if (isTestModule(ctx) || isClientModule(ctx)) return;
+    const timeoutMs = typeof ctx.options.timeoutMs === 'number' && ctx.options.timeoutMs > 0 ? ctx.options.timeoutMs : DEFAULT_TIMEOUT_MS;
+    const visit = (node: ts.Node): void => {
+      if (ctx.ts.isCallExpression(node) && isCandidate(ctx, node)) checkCall(ctx, node, timeoutMs);
+      ctx.ts.forEachChild(node, visit);
+    };
+    visit(ctx.sourceFile);
+  },
+};
+
+/** A cheap gate before asking the checker: a request-like name, or a direct call of a variable (an axios/got instance). */
+function isCandidate(ctx: RuleContext, call: ts.CallExpression): boolean {
+  const { ts } = ctx;
+  const callee = skipOuter(ts, call.expression);
+  if (ts.isPropertyAccessExpression(callee)) return REQUEST_NAMES.has(callee.name.text);
+  if (!ts.isIdentifier(callee)) return false;
+  if (REQUEST_NAMES.has(callee.text)) return true;
+  let symbol = ctx.checker.getSymbolAtLocation(callee);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = ctx.checker.getAliasedSymbol(symbol);
+  if (!symbol) return false;
+  // Declared functions, methods and classes are never a client instance.
+  return !(symbol.flags & (ts.SymbolFlags.Function | ts.SymbolFlags.Method | ts.SymbolFlags.Class));
+}
+
+function checkCall(ctx: RuleContext, call: ts.CallExpression, timeoutMs: number): void {
+  const out = outboundCall(ctx, call);
+  if (!out || destinationOf(ctx, out) === 'local') return;
+  const timeout = timeoutOf(ctx, out);
+  const failure = out.client === 'node-http' ? undefined : unhandledFailure(ctx, call, out.client === 'got' ? GOT_CHAIN : PROMISE_CHAIN);
+  const noErrorListener = out.client === 'node-http' && lacksErrorListener(ctx, call);
+  if (timeout !== 'missing' && !failure && !noErrorListener) return;
+  const idempotent = isIdempotent(ctx, out);
+  ctx.report({
+    start: call.getStart(ctx.sourceFile),
+    end: call.expression.getEnd(),
+    message: messageOf(out, timeout, failure, noErrorListener),
+    related: failure ? [{ node: failure.handler.registration, message: `${failure.handlerLabel} is an Express 4 handler: a rejected promise there is never answered` }] : undefined,
+    // A timeout for node:http surfaces as an `error` event: without a listener it would crash instead.
+    fixes: noErrorListener ? undefined : () => {
+      const fix = buildFix(ctx, { out, timeout, failure, idempotent, timeoutMs });
+      return fix ? [fix] : [];
+    },
+  });
+}
+
+/** The ClientRequest of http.get/request is used in ways we can follow, and none listens for `error`. */
+function lacksErrorListener(ctx: RuleContext, call: ts.CallExpression): boolean {
+  const uses = requestUses(ctx, call);
+  if (!uses) return false;
+  return !uses.some((u) => {
+    if (!['on', 'once', 'prependListener', 'prependOnceListener', 'addListener'].includes(u.member)) return false;
+    const event = u.call.arguments[0];
+    return !event || !ctx.ts.isStringLiteralLike(event) || event.text === 'error';
+  });
+}
+
+const TIMEOUT_HINT: Record<OutboundCall['client'], string> = {
+  fetch: 'pass `signal: AbortSignal.timeout(ms)`',
+  undici: 'pass `signal: AbortSignal.timeout(ms)` (or `headersTimeout`/`bodyTimeout`)',
+  axios: 'set `timeout` on the call or on the axios instance',
+  got: 'set `timeout: { request: ms }`',
+  'node-http': 'pass `signal: AbortSignal.timeout(ms)` (it fails the request through its `error` event)',
+};
+
+function messageOf(out: OutboundCall, timeout: Presence, failure: UnhandledFailure | undefined, noErrorListener: boolean): string {
+  const call = `\`${out.label}\``;
+  const reaches = failure && `${failure.handlerLabel} unhandled${failure.via ? ` through \`${failure.via.name}\`` : ''}`;
+  if (timeout === 'missing') {
+    if (reaches) return `${call} to an external service has no timeout and its failure reaches ${reaches}: add a timeout and handle the error.`;
+    if (noErrorListener) return `${call} to an external service has no timeout and no \`error\` listener: add a timeout and handle the \`error\` event, or a failed connection crashes the process.`;
+    return `${call} to an external service has no timeout: ${TIMEOUT_HINT[out.client]}, so a hung upstream cannot hold the request and its socket.`;
+  }
+  if (reaches) return `The failure of ${call} to an external service reaches ${reaches}: catch it there, since Express 4 does not pass rejected promises to \`next\`.`;
+  return `${call} to an external service has no \`error\` listener: handle the \`error\` event, or a failed connection crashes the process.`;
+}

@@ -1,0 +1,71 @@
+// Which modules the rule leaves alone: browser code (its requests go to its own
+// API, and a hung one costs a spinner, not a server's sockets) and tests. Decided
+// by what the module is: a 'use client' directive, JSX, UI-framework imports,
+// browser-only globals, a test framework import — and never when it defines routes.
+import type { ts } from 'ts-morph';
+import type { RuleContext } from '../../api';
+import { findRouteHandlers } from '../../shared/http';
+
+const UI_MODULES = ['react', 'react-dom', 'preact', 'vue', 'svelte', 'solid-js', '@angular/core', 'next/navigation', 'next/router', 'swr', '@tanstack/react-query', '@tanstack/vue-query'];
+const TEST_MODULES = ['vitest', '@jest/globals', 'mocha', 'node:test', 'supertest', '@playwright/test', 'chai', 'nock', 'msw'];
+const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
+
+export function isTestModule(ctx: RuleContext): boolean {
+  if (/\.(?:test|spec)\.[cm]?[jt]sx?$/.test(ctx.fileName) || ctx.fileName.includes('/__tests__/')) return true;
+  return importedModules(ctx).some((m) => TEST_MODULES.includes(m));
+}
+
+export function isClientModule(ctx: RuleContext): boolean {
+  const { ts } = ctx;
+  const sf = ctx.sourceFile;
+  const first = sf.statements[0];
+  if (first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === 'use client') return true;
+  if (findRouteHandlers(ctx).length > 0) return false;
+  if (importedModules(ctx).some((m) => UI_MODULES.includes(m))) return true;
+  return containsJsx(ts, sf) || usesBrowserGlobals(ctx);
+}
+
+function importedModules(ctx: RuleContext): string[] {
+  const { ts } = ctx;
+  const out: string[] = [];
+  for (const s of ctx.sourceFile.statements) {
+    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) out.push(s.moduleSpecifier.text);
+    if (ts.isVariableStatement(s)) {
+      for (const d of s.declarationList.declarations) {
+        const init = d.initializer;
+        if (init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' && init.arguments[0] && ts.isStringLiteral(init.arguments[0])) {
+          out.push(init.arguments[0].text);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function containsJsx(ts: RuleContext['ts'], sf: ts.SourceFile): boolean {
+  if (!/\.[jt]sx$/.test(sf.fileName)) return false;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isJsxElement(n) || ts.isJsxSelfClosingElement(n) || ts.isJsxFragment(n)) found = true;
+    else ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return found;
+}
+
+/** `window`, `document`, storage: the globals of lib.dom that a server has no use for. */
+function usesBrowserGlobals(ctx: RuleContext): boolean {
+  const { ts } = ctx;
+  let found = false;
+  const visit = (n: ts.Node): void => {
+    if (found) return;
+    if (ts.isIdentifier(n) && BROWSER_GLOBALS.has(n.text) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
+      const decl = ctx.checker.getSymbolAtLocation(n)?.declarations?.[0];
+      if (decl && /\/lib\.dom\.d\.ts$/.test(decl.getSourceFile().fileName)) found = true;
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(ctx.sourceFile);
+  return found;
+}

@@ -1,0 +1,164 @@
+// TypeORM queries: `Repository<T>` (also custom repositories and Nest's injected
+// ones), `EntityManager` (the entity is the first argument) and `BaseEntity`
+// statics, with `find({ where })`, `findBy(where)`, `count`, `update(criteria, …)`…
+// The entity comes from the type checker: Repository's type argument.
+import type { ts } from 'ts-morph';
+import type { FileEdit, RuleContext } from '../../api';
+import { originOf, resolveCall, skipOuter } from '../../shared/callee';
+import { withIndexes, type IndexInfo } from '../../shared/schema/model';
+import { sqlSchemaFor } from '../../shared/schema/project';
+import { migrationIndexesFor } from '../../shared/schema/sql-schema';
+import { entityModel, type EntityModel } from '../../shared/schema/typeorm';
+import { compactCallee, HANDLED, notIndexedByFile, type Detection } from './detected';
+import { unindexedFilter } from './evaluate';
+import { inlineObject, inlineObjectProperty, objectLiteralOf, propertyValue, readFilter, type Classify } from './filter';
+import { lineAbove, namedImport, quoteOf, quoted } from './ts-edits';
+
+const OPTIONS_METHODS = new Set(['find', 'findOne', 'findOneOrFail', 'findAndCount', 'count', 'exists']);
+const WHERE_METHODS = new Set(['findBy', 'findOneBy', 'findOneByOrFail', 'findAndCountBy', 'countBy', 'existsBy', 'update', 'delete', 'softDelete']);
+export const TYPEORM_METHODS: ReadonlySet<string> = new Set([...OPTIONS_METHODS, ...WHERE_METHODS]);
+
+const REPOSITORIES = new Set(['Repository', 'TreeRepository']);
+const EQUALITY_OPERATORS = new Set(['Equal', 'In', 'Any', 'IsNull']);
+const RANGE_OPERATORS = new Set(['MoreThan', 'MoreThanOrEqual', 'LessThan', 'LessThanOrEqual', 'Between']);
+/** Drivers whose databases index the foreign keys they enforce (InnoDB). */
+const FK_INDEXING_DRIVERS = ['mysql', 'mysql2', 'mariadb'];
+const OTHER_DRIVERS = ['pg', 'sqlite3', 'better-sqlite3', 'mssql', 'oracledb', 'sql.js'];
+
+function classOf(ctx: RuleContext, symbol: ts.Symbol | undefined): ts.ClassDeclaration | undefined {
+  let s = symbol;
+  if (s && s.flags & ctx.ts.SymbolFlags.Alias) s = ctx.checker.getAliasedSymbol(s);
+  return s?.declarations?.find((d): d is ts.ClassDeclaration => ctx.ts.isClassDeclaration(d));
+}
+
+function isFromTypeorm(symbol: ts.Symbol | undefined): boolean {
+  return !!symbol?.declarations?.some((d) => d.getSourceFile().fileName.includes('/node_modules/typeorm/'));
+}
+
+/** The entity class of `Repository<User>`, of a class extending it, or of `repo.extend({…})`. */
+function entityOfRepositoryType(ctx: RuleContext, type: ts.Type, depth = 0): ts.ClassDeclaration | undefined {
+  if (depth > 6) return undefined;
+  if (type.isUnionOrIntersection()) {
+    for (const t of type.types) {
+      const found = entityOfRepositoryType(ctx, t, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const symbol = type.getSymbol();
+  if (symbol && REPOSITORIES.has(symbol.name) && isFromTypeorm(symbol)) {
+    const arg = ctx.checker.getTypeArguments(type as ts.TypeReference)[0];
+    return arg && classOf(ctx, arg.getSymbol());
+  }
+  if (type.isClassOrInterface()) {
+    for (const base of ctx.checker.getBaseTypes(type)) {
+      const found = entityOfRepositoryType(ctx, base, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function entityClassOf(ctx: RuleContext, call: ts.CallExpression, owner: string | undefined, receiver: ts.Expression): ts.ClassDeclaration | undefined {
+  const { ts } = ctx;
+  if (owner === 'EntityManager') {
+    const arg = call.arguments[0] && skipOuter(ts, call.arguments[0]);
+    return arg && ts.isIdentifier(arg) ? classOf(ctx, ctx.checker.getSymbolAtLocation(arg)) : undefined;
+  }
+  if (owner === 'BaseEntity') {
+    const r = skipOuter(ts, receiver);
+    return ts.isIdentifier(r) ? classOf(ctx, ctx.checker.getSymbolAtLocation(r)) : undefined;
+  }
+  return entityOfRepositoryType(ctx, ctx.checker.getTypeAtLocation(receiver));
+}
+
+function classifier(ctx: RuleContext, entity: EntityModel): Classify {
+  const { ts } = ctx;
+  return (key, value) => {
+    const v = skipOuter(ts, value);
+    if (ts.isIdentifier(v) && v.text === 'undefined') return { kind: 'ignore' };
+    if (ts.isObjectLiteralExpression(v)) return entity.fields.get(key)?.relation ? { kind: 'field', use: 'equality' } : { kind: 'ignore' };
+    if (ts.isCallExpression(v)) {
+      const origin = originOf(ctx, v.expression);
+      const op = origin?.module === 'typeorm' ? origin.exportPath[origin.exportPath.length - 1] ?? origin.members[origin.members.length - 1] : undefined;
+      if (op === undefined) return { kind: 'field', use: 'equality' };
+      if (EQUALITY_OPERATORS.has(op)) return { kind: 'field', use: 'equality' };
+      if (RANGE_OPERATORS.has(op)) return { kind: 'field', use: 'range' };
+      const pattern = v.arguments[0] && skipOuter(ts, v.arguments[0]);
+      // `Like('abc%')` can walk an index; `Like('%abc')` cannot.
+      if (op === 'Like' && pattern && ts.isStringLiteralLike(pattern) && !/^[%_]/.test(pattern.text)) return { kind: 'field', use: 'range' };
+      return { kind: 'ignore' };
+    }
+    return { kind: 'field', use: 'equality' };
+  };
+}
+
+function foreignKeysIndexed(ctx: RuleContext): boolean {
+  const deps = ctx.project.packageJson(ctx.fileName)?.allDependencies ?? {};
+  return FK_INDEXING_DRIVERS.some((d) => d in deps) && !OTHER_DRIVERS.some((d) => d in deps);
+}
+
+export function detectTypeorm(ctx: RuleContext, call: ts.CallExpression): Detection {
+  const { ts } = ctx;
+  const callee = skipOuter(ts, call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !TYPEORM_METHODS.has(callee.name.text)) return undefined;
+  // Asking the checker about every `find` of a project without TypeORM would cost for nothing.
+  if (!ctx.project.hasDependency(ctx.fileName, 'typeorm')) return undefined;
+  const target = resolveCall(ctx, call);
+  if (target?.module !== 'typeorm' || !target.owner || !(REPOSITORIES.has(target.owner) || target.owner === 'EntityManager' || target.owner === 'BaseEntity')) return undefined;
+  const cls = entityClassOf(ctx, call, target.owner, callee.expression);
+  const entity = cls && entityModel(ctx, cls);
+  if (!entity) return HANDLED;
+
+  const argIndex = target.owner === 'EntityManager' ? 1 : 0;
+  const arg = call.arguments[argIndex];
+  if (!arg) return HANDLED;
+  let whereExpr: ts.Expression | undefined = arg;
+  let anchor = inlineObject(ctx, arg);
+  if (OPTIONS_METHODS.has(callee.name.text)) {
+    const options = objectLiteralOf(ctx, arg);
+    const where = options && propertyValue(ctx, options, 'where');
+    whereExpr = where?.value;
+    anchor = inlineObjectProperty(ctx, where);
+  }
+  const filter = whereExpr && readFilter(ctx, whereExpr, classifier(ctx, entity));
+  if (!filter) return HANDLED;
+
+  const extra: IndexInfo[] = migrationIndexesFor(entity, sqlSchemaFor(ctx, entity.location.fileName));
+  if (foreignKeysIndexed(ctx)) {
+    for (const f of entity.fields.values()) if (f.relation?.localFields.length) extra.push({ fields: [...f.relation.localFields], kind: 'index', fileName: entity.location.fileName });
+  }
+  const model = withIndexes(entity, extra);
+  const unindexed = unindexedFilter(model, filter);
+  if (!unindexed) return HANDLED;
+  const fields = unindexed.indexFields;
+  const advice = fields.length === 1 ? `\`@Index()\` to \`${entity.name}.${fields[0]}\`` : `\`@Index([${fields.map((f) => `'${f}'`).join(', ')}])\` to \`${entity.name}\``;
+  return {
+    model,
+    unindexed,
+    anchor,
+    verb: 'filters on',
+    callText: compactCallee(callee.getText()),
+    notIndexedBy: notIndexedByFile(entity.location.fileName),
+    advice,
+    related: [{ node: entity.declaration.name ?? entity.declaration, message: `\`${entity.name}\` is declared here` }],
+    fixEdits: () => typeormIndexEdits(ctx, entity, fields),
+  };
+}
+
+/** `@Index()` above the column's property, or `@Index(['a', 'b'])` above the entity, importing `Index` once. */
+function typeormIndexEdits(ctx: RuleContext, entity: EntityModel, fields: readonly string[]): FileEdit[] | undefined {
+  const property = fields.length === 1 ? entity.properties.get(fields[0]) : undefined;
+  if (fields.length === 1 && !property) return undefined;
+  // A class-level index goes under the class's decorators, on the line of `export class`.
+  const cls = entity.declaration;
+  const classStart = cls.modifiers?.find((m) => !ctx.ts.isDecorator(m)) ?? cls.getChildren().find((c) => c.kind === ctx.ts.SyntaxKind.ClassKeyword);
+  const anchor: ts.Node | undefined = property ?? classStart;
+  if (!anchor) return undefined;
+  const sf = anchor.getSourceFile();
+  const imported = namedImport(ctx, sf, 'typeorm', 'Index');
+  if (!imported) return undefined;
+  const q = quoteOf(ctx, sf);
+  const decorator = property ? `@${imported.local}()` : `@${imported.local}([${fields.map((f) => quoted(q, f)).join(', ')}])`;
+  return [lineAbove(sf, anchor, decorator), ...(imported.edit ? [imported.edit] : [])];
+}
