@@ -20,7 +20,23 @@ export function summary(r: AuditResult): string {
 }
 
 export async function runAuditCommand(client: LanguageClient): Promise<void> {
-  const result = await vscode.window.withProgress(
+  let result: AuditResult | undefined;
+  try {
+    result = await auditWithProgress(client);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Hardening: the audit failed: ${e instanceof Error ? e.message : String(e)}`);
+    return;
+  }
+  if (!result) {
+    void vscode.window.showInformationMessage('Hardening: audit cancelled.');
+    return;
+  }
+  const choice = await vscode.window.showInformationMessage(`Hardening: ${summary(result)}`, 'Show Problems');
+  if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
+}
+
+function auditWithProgress(client: LanguageClient): Thenable<AuditResult | undefined> {
+  return vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: 'Hardening: auditing the workspace', cancellable: true },
     async (progress, token) => {
       let reported = 0;
@@ -39,10 +55,4 @@ export async function runAuditCommand(client: LanguageClient): Promise<void> {
       }
     },
   );
-  if (!result) {
-    void vscode.window.showInformationMessage('Hardening: audit cancelled.');
-    return;
-  }
-  const choice = await vscode.window.showInformationMessage(`Hardening: ${summary(result)}`, 'Show Problems');
-  if (choice === 'Show Problems') await vscode.commands.executeCommand('workbench.actions.view.problems');
 }

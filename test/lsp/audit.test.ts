@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { CancellationTokenSource, CodeActionRequest } from 'vscode-languageserver-protocol/node';
 import { AUDIT_PROGRESS_METHOD, AUDIT_WORKSPACE_METHOD, type AuditProgress, type AuditResult } from '../../server/src/lsp/protocol';
-import { makeWorkspace, TestClient } from './harness';
+import { makeWorkspace, removeWorkspaces, TestClient } from './harness';
 
 const FILES = 240;
 const SWALLOWING_EVERY = 10;
@@ -36,6 +36,7 @@ describe('language server: workspace audit', function () {
 
   after(async () => {
     await client?.dispose();
+    removeWorkspaces();
   });
 
   it('audits every file with $/progress, publishing diagnostics for files not open', async () => {

@@ -14,7 +14,7 @@ import {
   type CodeAction,
 } from 'vscode-languageserver-protocol/node';
 import { pathToUri } from '../../server/src/engine/paths';
-import { makeWorkspace, TestClient } from './harness';
+import { makeWorkspace, removeWorkspaces, TestClient } from './harness';
 
 const SERVICE = `export function parseSettings(text: string): unknown {
   try {
@@ -40,6 +40,7 @@ describe('language server: configuration', function () {
 
   after(async () => {
     await client?.dispose();
+    removeWorkspaces();
   });
 
   it('shows one error message and publishes diagnostics on a broken .hardening.json', async () => {

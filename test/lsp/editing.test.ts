@@ -10,7 +10,7 @@ import {
   type Diagnostic,
 } from 'vscode-languageserver-protocol/node';
 import { applyEdit } from './edits';
-import { codes, makeWorkspace, TestClient } from './harness';
+import { codes, makeWorkspace, removeWorkspaces, TestClient } from './harness';
 
 const SERVICE = `// Parses the settings the admin uploads.
 export function parseSettings(text: string): unknown {
@@ -55,6 +55,7 @@ describe('language server: editing', function () {
 
   after(async () => {
     await client?.dispose();
+    removeWorkspaces();
   });
 
   async function codeActions(uri: string, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {

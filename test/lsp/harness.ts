@@ -41,15 +41,23 @@ import { pathToUri } from '../../server/src/engine/paths';
 export const SERVER_MAIN = packageFile('out/server/src/lsp/main.js');
 const DEFAULT_TIMEOUT_MS = 30_000;
 
-/** A fresh copy of `files` (relative path → text) in a temp directory. */
+const created: string[] = [];
+
+/** A fresh copy of `files` (relative path → text) in a temp directory (removed by `removeWorkspaces`). */
 export function makeWorkspace(files: Record<string, string>): string {
   const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-lsp-')));
+  created.push(root);
   for (const [rel, text] of Object.entries(files)) {
     const file = path.join(root, rel);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
   }
   return root;
+}
+
+/** Removes the temp directories made so far (call after the servers using them stopped). */
+export function removeWorkspaces(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export const FULL_CLIENT_CAPABILITIES: ClientCapabilities = {

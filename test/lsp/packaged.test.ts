@@ -8,13 +8,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageType } from 'vscode-languageserver-protocol/node';
-import { makeWorkspace, TestClient } from './harness';
+import { makeWorkspace, removeWorkspaces, TestClient } from './harness';
 
 describe('packaged extension (.vsix)', function () {
   let client: TestClient | undefined;
+  let extracted: string | undefined;
 
   after(async () => {
     await client?.dispose();
+    removeWorkspaces();
+    if (extracted) fs.rmSync(extracted, { recursive: true, force: true });
   });
 
   it('runs the bundled server from the unzipped .vsix', async function () {
@@ -23,7 +26,7 @@ describe('packaged extension (.vsix)', function () {
       process.stdout.write('      (skipped: run `npm run package`, then set HARDENING_VSIX=production-hardening.vsix)\n');
       this.skip();
     }
-    const extracted = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-vsix-'));
+    extracted = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-vsix-'));
     execFileSync('unzip', ['-q', path.resolve(vsix), '-d', extracted]);
     const extension = path.join(extracted, 'extension');
     for (const shipped of ['package.json', 'LICENSE.txt', 'dist/extension.js', 'dist/server.js', 'dist/typescript-lib/lib.es2022.d.ts', 'schema/hardening.schema.json']) {

@@ -8,8 +8,12 @@ import { ts } from 'ts-morph';
 import type { DocumentStore } from './documents';
 import { normalizePath } from './paths';
 
-/** Files bigger than this are given to TypeScript as empty: parsing them would stall every edit. */
-export const HARD_SIZE_LIMIT_BYTES = 8 * 1024 * 1024;
+/**
+ * Project files bigger than the folder's `maxFileSizeKb` are given to TypeScript as
+ * empty: the rules skip them anyway, and parsing a multi-megabyte generated file
+ * would stall every edit. Declaration files and node_modules are always read.
+ */
+export type SizeLimit = () => number;
 
 const INFERRED_OPTIONS: ts.CompilerOptions = {
   allowJs: true,
@@ -55,6 +59,7 @@ export class TsProject {
     readonly directory: string,
     private readonly documents: DocumentStore,
     registry: ts.DocumentRegistry,
+    private readonly maxBytes: SizeLimit,
   ) {
     const loaded = configFile ? this.readConfig(configFile) : undefined;
     this.options = { ...(loaded?.options ?? INFERRED_OPTIONS), noEmit: true };
@@ -108,7 +113,7 @@ export class TsProject {
         const file = normalizePath(f);
         const size = docs.size(file);
         if (size === undefined) return undefined;
-        if (size > HARD_SIZE_LIMIT_BYTES && !file.includes('/node_modules/')) return ts.ScriptSnapshot.fromString('');
+        if (size > this.maxBytes() && !file.includes('/node_modules/') && !/\.d\.[cm]?ts$/.test(file)) return ts.ScriptSnapshot.fromString('');
         const text = docs.readText(file);
         return text === undefined ? undefined : ts.ScriptSnapshot.fromString(text);
       },

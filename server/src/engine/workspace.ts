@@ -61,6 +61,10 @@ class Folder {
     this.facts.invalidate();
   }
 
+  maxBytes(): number {
+    return this.loaded.config.maxFileSizeKb * 1024;
+  }
+
   allProjects(): TsProject[] {
     return [...this.projects.values(), ...(this.inferred ? [this.inferred] : [])];
   }
@@ -138,7 +142,7 @@ export class Workspace {
       if (dir === folder.root) break;
       dir = path.posix.dirname(dir);
     }
-    folder.inferred ??= new TsProject(undefined, folder.root, this.documents, this.registry);
+    folder.inferred ??= new TsProject(undefined, folder.root, this.documents, this.registry, () => folder.maxBytes());
     folder.inferred.addRootFile(file);
     return folder.inferred;
   }
@@ -149,7 +153,7 @@ export class Workspace {
     visited.add(configFile);
     let project = folder.projects.get(configFile);
     if (!project) {
-      project = new TsProject(configFile, path.posix.dirname(configFile), this.documents, this.registry);
+      project = new TsProject(configFile, path.posix.dirname(configFile), this.documents, this.registry, () => folder.maxBytes());
       folder.projects.set(configFile, project);
     }
     if (!file || project.hasRootFile(file)) return project;
@@ -217,7 +221,10 @@ export class Workspace {
   prepare(files: readonly string[]): void {
     for (const f of files) {
       const key = normalizePath(f);
-      this.projectOf(this.folderOf(key), key);
+      const folder = this.folderOf(key);
+      // A file the audit will skip as too large need not join an inferred program.
+      if ((this.documents.size(key) ?? 0) > folder.maxBytes()) continue;
+      this.projectOf(folder, key);
     }
   }
 

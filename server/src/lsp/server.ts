@@ -143,10 +143,7 @@ export function startLanguageServer(): void {
     if (client.workspaceFolders) {
       connection.workspace.onDidChangeWorkspaceFolders(async () => {
         const folders = (await connection.workspace.getWorkspaceFolders()) ?? [];
-        session.configure(
-          folders.map((f) => uriToPath(f.uri)),
-          undefined,
-        );
+        session.configure(folders.map((f) => uriToPath(f.uri)), undefined);
       });
     }
     // Only now may the server publish (diagnostics of a broken .hardening.json among them);
