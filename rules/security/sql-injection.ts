@@ -5,8 +5,8 @@
 import type { ts } from 'ts-morph';
 import type { Fix, RelatedInput, Rule, RuleContext } from '../api';
 import { calleeNameNode, packageOfFile, skipOuter } from '../shared/callee';
-import { parameterise, positionOf, sqlHoles, type Holes, type Parameterised } from './sql-injection/parameterise';
-import { isSqlEscapeCall, mayHaveDynamicSqlText, placeholderStyle, sqlSinkOf, type PlaceholderStyle, type SqlSinkCall } from '../shared/sql-sinks';
+import { isPassedThroughFragment, parameterise, positionOf, sqlHoles, type Holes, type Parameterised } from './sql-injection/parameterise';
+import { isSqlEscapeCall, isSqlLibraryMember, mayHaveDynamicSqlText, placeholderStyle, sqlSinkOf, type PlaceholderStyle, type SqlSinkCall } from '../shared/sql-sinks';
 import { builtString, dynamicParts, requestSourceOf, shortText, type BuiltString, type DynamicPart, type StringAnalysisOptions } from '../shared/string-building';
 
 const FORM_WORDS = { template: 'template', concatenation: 'concatenation', concat: '`concat`', join: '`join`' } as const;
@@ -22,6 +22,7 @@ export const rule: Rule = {
   fixable: true,
   check(ctx) {
     const { ts } = ctx;
+    if (isTestModule(ctx)) return;
     const visit = (node: ts.Node): void => {
       if (ctx.isCancellationRequested()) return;
       if (ts.isCallExpression(node)) {
@@ -35,8 +36,17 @@ export const rule: Rule = {
   },
 };
 
+const TEST_MODULES = new Set(['vitest', '@jest/globals', 'mocha', 'node:test', 'supertest', '@playwright/test', 'chai']);
+
+/** Tests and their seed helpers build SQL from fixture data that no attacker controls. */
+function isTestModule(ctx: RuleContext): boolean {
+  const { ts } = ctx;
+  if (/\.(?:test|spec)\.[cm]?[jt]sx?$/.test(ctx.fileName) || ctx.fileName.includes('/__tests__/')) return true;
+  return ctx.sourceFile.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && TEST_MODULES.has(s.moduleSpecifier.text));
+}
+
 function options(ctx: RuleContext): StringAnalysisOptions {
-  return { isSanitizer: (call) => isSqlEscapeCall(ctx, call) };
+  return { isSanitizer: (call) => isSqlEscapeCall(ctx, call), isTrustedMember: isSqlLibraryMember };
 }
 
 function analyse(ctx: RuleContext, expr: ts.Expression): BuiltString | undefined {
@@ -61,14 +71,14 @@ function checkSink(ctx: RuleContext, sink: SqlSinkCall): void {
     }
     return;
   }
-  if (built.parts.length === 0) return;
+  const holes = built.parts.length > 0 ? holesOf(ctx, built) : undefined;
+  if (reportedParts(ctx, built, holes).length === 0) return;
   const style = placeholderStyle(ctx, sink.spec);
-  const holes = holesOf(ctx, built);
   const named = holes ? built.parts.filter((p) => positionOf(holes, p) === 'name') : [];
   const plan = named.length === 0 && holes && style !== 'unsupported' ? parameterise(ctx, sink, style, built, holes) : undefined;
   const message =
     named.length > 0
-      ? nameMessage(named, built, target)
+      ? nameMessage(named, built, target, sink.spec.driver === 'knex' ? ', or bind it as an identifier with `??`' : '')
       : valueMessage(built, target, advice(ctx, sink, style, built, holes, plan));
   const fixes = plan && ((): Fix[] => [{ title: 'Parameterise the query', isPreferred: true, safe: false, edits: plan.edits }]);
   ctx.report({ node: sink.text, message, related: relatedOf(ctx, sink.text, built), fixes });
@@ -85,10 +95,10 @@ function checkHelperCall(ctx: RuleContext, call: ts.CallExpression): void {
   for (const [i, arg] of candidates) {
     const sink = sinks.get(i);
     const built = sink && analyse(ctx, arg);
-    if (!sink || !built || built.parts.length === 0) continue;
+    const holes = built && built.parts.length > 0 ? holesOf(ctx, built) : undefined;
+    if (!sink || !built || reportedParts(ctx, built, holes).length === 0) continue;
     const helper = calleeLabel(ctx, call);
     const target = `${calleeLabel(ctx, sink.call)}\` through \`${helper}`;
-    const holes = holesOf(ctx, built);
     const named = holes ? built.parts.filter((p) => positionOf(holes, p) === 'name') : [];
     const message =
       named.length > 0
@@ -111,6 +121,12 @@ function isPlainCallee(ts: RuleContext['ts'], callee: ts.Expression): boolean {
   let e = skipOuter(ts, callee);
   while (ts.isPropertyAccessExpression(e)) e = skipOuter(ts, e.expression);
   return ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword;
+}
+
+/** The dynamic parts worth a finding: all but SQL fragments passed through from elsewhere (unless they are request data). */
+function reportedParts(ctx: RuleContext, built: BuiltString, holes: Holes | undefined): readonly DynamicPart[] {
+  if (!holes) return built.parts;
+  return built.parts.filter((p) => p.request || !isPassedThroughFragment(ctx, holes, p));
 }
 
 function isBuildingSyntax(ts: RuleContext['ts'], e: ts.Expression): boolean {
@@ -211,9 +227,9 @@ function valueMessage(built: BuiltString, target: string, adviceText: string): s
   return `${s.text} \`${target}\`${s.fromRequest ? ' unparameterised' : ''}: ${adviceText}.`;
 }
 
-function nameMessage(parts: readonly DynamicPart[], built: BuiltString, target: string): string {
+function nameMessage(parts: readonly DynamicPart[], built: BuiltString, target: string, alternative = ''): string {
   const s = subject(parts, built);
-  return `${s.text} \`${target}\` where a table/column name or keyword goes: allow only names from a fixed list (a union of string literals) first, since no parameter can fill that position.`;
+  return `${s.text} \`${target}\` where a table/column name or keyword goes: allow only names from a fixed list (a union of string literals) first${alternative}, since no value parameter can fill that position.`;
 }
 
 function advice(ctx: RuleContext, sink: SqlSinkCall, style: PlaceholderStyle | 'unsupported', built: BuiltString, holes: Holes | undefined, plan: Parameterised | undefined): string {
@@ -236,6 +252,8 @@ function advice(ctx: RuleContext, sink: SqlSinkCall, style: PlaceholderStyle | '
     case 'none':
       if (sink.spec.driver === 'sequelize') return 'escape values with `sequelize.escape()` or express the condition with `where` operators instead';
       if (sink.spec.driver === 'prisma') return 'build the fragment with the tagged template `Prisma.sql` instead, which keeps values as parameters';
+      if (sink.spec.driver === 'drizzle') return 'build it with the `sql` tagged template instead, which keeps values as parameters';
+      if (sink.spec.driver === 'mssql') return 'declare values with `request.input(name, value)` and refer to them as `@name` instead';
       return 'run a parameterised statement and pass the values as bound parameters instead';
     default:
       return 'pass values as bound parameters of the driver instead';

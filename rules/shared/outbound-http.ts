@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { originOf, resolveCall, skipOuter } from './callee';
+import { isRequestObject } from './http';
 
 export type HttpClient = 'fetch' | 'axios' | 'got' | 'node-http' | 'undici';
 
@@ -448,7 +449,7 @@ function assignsDefaultsTimeout(ctx: RuleContext, sf: ts.SourceFile, holder: ts.
     if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) {
       const left = n.left;
       const base =
-        left.name.text === 'timeout' && ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === 'defaults'
+        left.name.text === 'timeout' && ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === 'defaults' && !isZero(ts, n.right)
           ? left.expression.expression
           : left.name.text === 'defaults' && ts.isObjectLiteralExpression(skipOuter(ts, n.right)) && optionProperty(ctx, n.right, 'timeout')
             ? left.expression
@@ -466,30 +467,42 @@ interface ProjectDefaults {
   readonly globalDispatcher: boolean;
 }
 
-const defaultsCache = new WeakMap<ts.Program, ProjectDefaults>();
+const defaultsCache = new WeakMap<ts.Program, Map<string, ProjectDefaults>>();
 
-/** Project-wide settings that bound every request: `axios.defaults.timeout`, undici's `setGlobalDispatcher`. */
+/**
+ * Settings that bound every request of a package's process: `axios.defaults.timeout`,
+ * undici's `setGlobalDispatcher`. Looked for in the files of the same package only:
+ * another package of a monorepo runs in another process.
+ */
 function projectDefaults(ctx: RuleContext): ProjectDefaults {
   const program = ctx.program;
-  let found = defaultsCache.get(program);
+  const pkg = ctx.project.packageJson(ctx.fileName);
+  const scope = `${pkg ? pkg.path.slice(0, pkg.path.lastIndexOf('/')) : ctx.project.root}/`;
+  let perScope = defaultsCache.get(program);
+  if (!perScope) defaultsCache.set(program, (perScope = new Map()));
+  let found = perScope.get(scope);
   if (found) return found;
   const { ts } = ctx;
   let axiosDefaultTimeout = false;
   let globalDispatcher = false;
   for (const sf of program.getSourceFiles()) {
-    if (sf.isDeclarationFile || sf.fileName.includes('/node_modules/')) continue;
-    // Cheap text gates before walking a file's syntax tree.
+    if (sf.isDeclarationFile || !sf.fileName.startsWith(scope) || sf.fileName.includes('/node_modules/')) continue;
+    // Cheap text gates before anything else.
+    if (!sf.text.includes('defaults') && !sf.text.includes('setGlobalDispatcher')) continue;
+    // A file of a nested package belongs to that package.
+    if (ctx.project.packageJson(sf.fileName)?.path !== pkg?.path) continue;
     if (!axiosDefaultTimeout && sf.text.includes('defaults') && assignsDefaultsTimeout(ctx, sf, 'axios-default')) axiosDefaultTimeout = true;
     if (!globalDispatcher && sf.text.includes('setGlobalDispatcher')) {
       const visit = (n: ts.Node): void => {
-        if (ts.isCallExpression(n) && resolveCall(ctx, n)?.module === 'undici' && resolveCall(ctx, n)?.name === 'setGlobalDispatcher') globalDispatcher = true;
+        const target = ts.isCallExpression(n) ? resolveCall(ctx, n) : undefined;
+        if (target?.module === 'undici' && target.name === 'setGlobalDispatcher') globalDispatcher = true;
         else ts.forEachChild(n, visit);
       };
       visit(sf);
     }
   }
   found = { axiosDefaultTimeout, globalDispatcher };
-  defaultsCache.set(program, found);
+  perScope.set(scope, found);
   return found;
 }
 
@@ -544,11 +557,38 @@ function classifyUrl(ctx: RuleContext, expr: ts.Expression, depth: number): Dest
     // new URL(path, base): the base decides the host.
     return classifyUrl(ctx, e.arguments[e.arguments.length > 1 ? 1 : 0], depth + 1);
   }
+  if (isOwnOrigin(ctx, e)) return 'local';
   if (ts.isIdentifier(e)) {
     const decl = symbolOf(ctx, e)?.valueDeclaration;
     if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.parent.flags & ts.NodeFlags.Const) return classifyUrl(ctx, decl.initializer, depth + 1);
   }
   return 'unknown';
+}
+
+const OWN_ORIGIN_MEMBERS = ['url', 'originalUrl', 'nextUrl', 'origin', 'protocol', 'hostname', 'host'];
+
+/** `req.url`, `request.nextUrl.origin`, `req.get('host')`: the address this server was called at. */
+function isOwnOrigin(ctx: RuleContext, e: ts.Expression): boolean {
+  const { ts } = ctx;
+  // req.get('host') / req.header('host')
+  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['get', 'header'].includes(e.expression.name.text)) {
+    const arg = e.arguments[0];
+    return !!arg && ts.isStringLiteralLike(arg) && arg.text.toLowerCase() === 'host' && isRequestObject(ctx, e.expression.expression);
+  }
+  let n: ts.Expression = e;
+  let firstMember: string | undefined;
+  while (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) {
+    if (ts.isPropertyAccessExpression(n)) firstMember = n.name.text;
+    else firstMember = ts.isStringLiteralLike(n.argumentExpression) ? n.argumentExpression.text : undefined;
+    const inner = skipOuter(ts, n.expression);
+    if (isRequestObject(ctx, inner)) {
+      // req.headers.host
+      if (firstMember === 'headers') return n !== e && ts.isPropertyAccessExpression(e) && e.name.text === 'host';
+      return !!firstMember && OWN_ORIGIN_MEMBERS.includes(firstMember);
+    }
+    n = inner;
+  }
+  return false;
 }
 
 /** A string the expression always has: a literal, or a const initialised with one. */

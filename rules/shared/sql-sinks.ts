@@ -7,7 +7,7 @@ import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { calleeNameNode, packageOfFile, resolveCall, skipOuter, type CallTarget } from './callee';
 
-export type SqlDriver = 'pg' | 'mysql' | 'sequelize' | 'knex' | 'typeorm' | 'prisma' | 'sqlite' | 'postgres.js';
+export type SqlDriver = 'pg' | 'pg-promise' | 'mysql' | 'mssql' | 'sequelize' | 'knex' | 'typeorm' | 'prisma' | 'drizzle' | 'sqlite' | 'postgres.js';
 
 /**
  * How values travel beside the text: `$1, $2` (pg, Sequelize `bind`), `?` (mysql, knex,
@@ -48,6 +48,7 @@ export interface SqlSinkSpec {
 const KNEX_FRAGMENTS = ['whereRaw', 'orWhereRaw', 'andWhereRaw', 'havingRaw', 'orHavingRaw', 'andHavingRaw', 'orderByRaw', 'groupByRaw', 'joinRaw', 'fromRaw'];
 const TYPEORM_CONDITIONS = ['where', 'andWhere', 'orWhere', 'having', 'andHaving', 'orHaving'];
 const TYPEORM_JOINS = ['leftJoin', 'innerJoin', 'leftJoinAndSelect', 'innerJoinAndSelect'];
+const PG_PROMISE_QUERIES = ['query', 'none', 'one', 'many', 'oneOrNone', 'manyOrNone', 'any', 'result', 'multi', 'multiResult', 'each', 'map'];
 
 export const SQL_SINKS: readonly SqlSinkSpec[] = [
   { driver: 'pg', modules: ['pg', 'pg-pool'], names: ['query'], sqlArg: 0, textProperty: 'text', valuesProperty: 'values', values: { kind: 'argument', index: 1 }, placeholder: 'dollar', executes: true },
@@ -77,6 +78,9 @@ export const SQL_SINKS: readonly SqlSinkSpec[] = [
   { driver: 'sqlite', modules: ['sqlite3', 'sqlite'], names: ['run', 'get', 'all', 'each'], sqlArg: 0, values: { kind: 'argument', index: 1 }, placeholder: 'question', executes: true },
   { driver: 'sqlite', modules: ['sqlite3', 'sqlite', 'better-sqlite3'], names: ['exec', 'prepare'], sqlArg: 0, values: { kind: 'none' }, placeholder: 'none', executes: true },
   { driver: 'postgres.js', modules: ['postgres'], names: ['unsafe'], sqlArg: 0, values: { kind: 'argument', index: 1 }, placeholder: 'dollar', executes: true },
+  { driver: 'pg-promise', modules: ['pg-promise'], names: PG_PROMISE_QUERIES, sqlArg: 0, values: { kind: 'argument', index: 1 }, placeholder: 'dollar', executes: true },
+  { driver: 'mssql', modules: ['mssql'], names: ['query', 'batch'], sqlArg: 0, values: { kind: 'none' }, placeholder: 'none', executes: true },
+  { driver: 'drizzle', modules: ['drizzle-orm'], names: ['raw'], sqlArg: 0, values: { kind: 'none' }, placeholder: 'none', executes: false },
 ];
 
 const SINK_NAMES = new Set(SQL_SINKS.flatMap((s) => s.names));
@@ -87,7 +91,7 @@ for (const s of SQL_SINKS) for (const n of s.names) SQL_ARG_INDEXES.set(n, [...n
 const SQL_ESCAPERS: readonly { readonly modules: readonly string[]; readonly names?: readonly string[] }[] = [
   { modules: ['pg'], names: ['escapeLiteral', 'escapeIdentifier'] },
   { modules: ['mysql2', 'mysql', 'mariadb', 'sqlstring'], names: ['escape', 'escapeId', 'format'] },
-  { modules: ['sequelize', '@sequelize/core'], names: ['escape'] },
+  { modules: ['sequelize', '@sequelize/core'], names: ['escape', 'quoteIdentifier', 'quoteTable'] },
   { modules: ['typeorm'], names: ['escape'] },
   { modules: ['pg-format'] },
 ];
@@ -123,7 +127,9 @@ export function sqlSinkOf(ctx: RuleContext, call: ts.CallExpression): SqlSinkCal
   const { ts } = ctx;
   const nameNode = calleeNameNode(ts, call.expression);
   if (!nameNode || !SINK_NAMES.has(nameNode.text)) return undefined;
-  const target = resolveCall(ctx, call) ?? generatedPrismaTarget(ctx, call, nameNode);
+  const resolved = resolveCall(ctx, call);
+  // Project code (a relative import) may still be a generated Prisma client.
+  const target = resolved?.module && !resolved.module.startsWith('.') ? resolved : (generatedPrismaTarget(ctx, nameNode) ?? resolved);
   if (!target?.module) return undefined;
   const spec = SQL_SINKS.find((s) => s.modules.includes(target.module!) && s.names.includes(target.name) && ownerMatches(s, target));
   const arg = spec && call.arguments[spec.sqlArg];
@@ -137,10 +143,12 @@ export function sqlSinkOf(ctx: RuleContext, call: ts.CallExpression): SqlSinkCal
 }
 
 function ownerMatches(spec: SqlSinkSpec, target: CallTarget): boolean {
-  if (target.owner && spec.excludeOwners?.includes(target.owner)) return false;
-  // Resolved through imports, the owner is the value's constructor at best: accept the package's member.
-  if (!spec.owners || target.via === 'imports') return !(spec.owners?.includes('SchemaBuilder') && target.via === 'imports');
-  return !!target.owner && spec.owners.includes(target.owner);
+  // Through imports the owner is at best the constructor the value came from; knex's schema
+  // builder is reached as `knex.schema.raw`.
+  const owner = target.owner ?? (target.via === 'imports' && target.memberPath.includes('schema') && spec.driver === 'knex' ? 'SchemaBuilder' : undefined);
+  if (owner && spec.excludeOwners?.includes(owner)) return false;
+  if (!spec.owners) return true;
+  return owner ? spec.owners.includes(owner) : target.via === 'imports' && spec.driver !== 'knex';
 }
 
 /**
@@ -148,7 +156,7 @@ function ownerMatches(spec: SqlSinkSpec, target: CallTarget): boolean {
  * so `$queryRawUnsafe` is declared in project code: recognise that code by its import of
  * the Prisma runtime.
  */
-function generatedPrismaTarget(ctx: RuleContext, call: ts.CallExpression, nameNode: ts.Identifier | ts.PrivateIdentifier): CallTarget | undefined {
+function generatedPrismaTarget(ctx: RuleContext, nameNode: ts.Identifier | ts.PrivateIdentifier): CallTarget | undefined {
   const { ts } = ctx;
   if (nameNode.text !== '$queryRawUnsafe' && nameNode.text !== '$executeRawUnsafe') return undefined;
   const decl = ctx.checker.getSymbolAtLocation(nameNode)?.declarations?.[0];
@@ -163,6 +171,21 @@ export function isSqlEscapeCall(ctx: RuleContext, call: ts.CallExpression): bool
   const target = resolveCall(ctx, call);
   if (!target?.module) return false;
   return SQL_ESCAPERS.some((e) => e.modules.includes(target.module!) && (!e.names || e.names.includes(target.name)));
+}
+
+/** Packages whose own members (`qb.alias`, `metadata.tableName`, `Model.tableName`) are names the code defined, not data. */
+const SQL_LIBRARIES = new Set([...SQL_SINKS.flatMap((s) => s.modules), ...SQL_ESCAPERS.flatMap((e) => e.modules)].filter((m) => m !== '@prisma/client'));
+
+/**
+ * True for members a SQL library declares: names it holds for the code (TypeORM
+ * `qb.alias`, `repository.metadata.tableName`, Sequelize `Model.tableName`) and SQL it
+ * builds with its own escaping (`qb.getQuery()`). Not Prisma's: its generated model types
+ * describe rows of data, which may hold anything a user once stored.
+ */
+export function isSqlLibraryMember(member: ts.Symbol): boolean {
+  const decl = member.declarations?.[0];
+  const module = decl && packageOfFile(decl.getSourceFile().fileName);
+  return !!module && SQL_LIBRARIES.has(module);
 }
 
 /** The placeholder style of a sink in this project (TypeORM follows the driver the project depends on). */

@@ -38,18 +38,10 @@ export interface BuiltString {
 }
 
 export interface StringAnalysisOptions {
-  /** Calls whose result is escaped for the target language (e.g. `client.escapeLiteral(x)`). */
+  /** Calls whose result is escaped for the target language (`client.escapeLiteral(x)`). */
   readonly isSanitizer?: (call: ts.CallExpression) => boolean;
-}
-
-/** A template or concatenation flattened to its literal text and the expressions between. */
-export type Piece = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'expr'; readonly expr: ts.Expression };
-
-export interface FlatString {
-  readonly form: 'template' | 'concatenation';
-  readonly pieces: readonly Piece[];
-  /** The quote of the first string literal of a concatenation (to write the result in the same style). */
-  readonly quote: string;
+  /** Members whose value the code or a library defines, not data (`qb.alias`, `metadata.tableName`). */
+  readonly isTrustedMember?: (member: ts.Symbol) => boolean;
 }
 
 const MAX_DEPTH = 12;
@@ -101,6 +93,7 @@ class Analysis {
     }
     if (isSafeType(this.ctx, this.ctx.checker.getTypeAtLocation(e))) return [];
     if ((ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) && isConstantMember(this.ctx, e)) return [];
+    if (ts.isPropertyAccessExpression(e) && this.trustedMember(this.ctx.checker.getSymbolAtLocation(e.name))) return [];
     return [this.leaf(e)];
   }
 
@@ -117,12 +110,13 @@ class Analysis {
       const writes = variableWrites(this.ctx, decl);
       if (writes) return writes.flatMap((w) => this.parts(w, depth));
     }
+    if (decl && ts.isBindingElement(decl) && this.trustedMember(destructuredMember(this.ctx, decl))) return [];
     return isSafeType(this.ctx, typeHere) ? [] : [this.leaf(id)];
   }
 
   private callParts(call: ts.CallExpression, depth: number): DynamicPart[] | undefined {
     const { ts } = this.ctx;
-    if (this.options.isSanitizer?.(call)) return [];
+    if (this.options.isSanitizer?.(call) || this.trustedMember(calleeMemberSymbol(this.ctx, call))) return [];
     const callee = skipOuter(ts, call.expression);
     if (ts.isIdentifier(callee) && callee.text === 'String' && call.arguments.length === 1) return this.parts(call.arguments[0], depth);
     if (!ts.isPropertyAccessExpression(callee)) return undefined;
@@ -164,6 +158,10 @@ class Analysis {
       }
     }
     return [this.leaf(e)];
+  }
+
+  private trustedMember(symbol: ts.Symbol | undefined): boolean {
+    return !!symbol && !!this.options.isTrustedMember?.(symbol);
   }
 
   leaf(e: ts.Expression): DynamicPart {
@@ -215,37 +213,6 @@ function buildForm(ctx: RuleContext, e: ts.Expression): BuildForm | undefined {
   return undefined;
 }
 
-/** A template or `+` chain as text and expressions, for rewriting it. */
-export function flattenString(ctx: RuleContext, expr: ts.Expression): FlatString | undefined {
-  const { ts } = ctx;
-  const e = skipOuter(ts, expr);
-  if (ts.isTemplateExpression(e) || ts.isNoSubstitutionTemplateLiteral(e)) return { form: 'template', pieces: templatePieces(ts, e), quote: '`' };
-  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.PlusToken || !isStringy(ctx, e)) return undefined;
-  const pieces: Piece[] = [];
-  let quote = '';
-  const visit = (n: ts.Expression): void => {
-    const x = ts.isParenthesizedExpression(n) ? n.expression : n;
-    // Only string-typed `+` is concatenation: in `n + 1 + 'x'` the numbers add first.
-    if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.PlusToken && isStringy(ctx, x)) {
-      visit(x.left);
-      visit(x.right);
-    } else if (ts.isStringLiteral(x)) {
-      quote ||= x.getText().charAt(0);
-      pieces.push({ kind: 'text', text: x.text });
-    } else if (ts.isNoSubstitutionTemplateLiteral(x) || ts.isTemplateExpression(x)) pieces.push(...templatePieces(ts, x));
-    else pieces.push({ kind: 'expr', expr: x });
-  };
-  visit(e);
-  return { form: 'concatenation', pieces, quote: quote || "'" };
-}
-
-function templatePieces(ts: RuleContext['ts'], t: ts.TemplateExpression | ts.NoSubstitutionTemplateLiteral): Piece[] {
-  if (ts.isNoSubstitutionTemplateLiteral(t)) return [{ kind: 'text', text: t.text }];
-  const out: Piece[] = [{ kind: 'text', text: t.head.text }];
-  for (const span of t.templateSpans) out.push({ kind: 'expr', expr: span.expression }, { kind: 'text', text: span.literal.text });
-  return out;
-}
-
 /** Numbers, bigints, booleans, null/undefined and string-literal unions cannot carry SQL or markup. */
 export function isSafeType(ctx: RuleContext, type: ts.Type): boolean {
   const { ts } = ctx;
@@ -261,12 +228,27 @@ export function isSafeType(ctx: RuleContext, type: ts.Type): boolean {
   return symbol?.name === 'Date' && (symbol.declarations ?? []).some((d) => /\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName));
 }
 
+function calleeMemberSymbol(ctx: RuleContext, call: ts.CallExpression): ts.Symbol | undefined {
+  const callee = skipOuter(ctx.ts, call.expression);
+  return ctx.ts.isPropertyAccessExpression(callee) ? ctx.checker.getSymbolAtLocation(callee.name) : undefined;
+}
+
+/** The property a `const { key } = obj` binding reads. */
+function destructuredMember(ctx: RuleContext, element: ts.BindingElement): ts.Symbol | undefined {
+  const { ts } = ctx;
+  const decl = element.parent.parent;
+  const key = element.propertyName ?? element.name;
+  if (!ts.isObjectBindingPattern(element.parent) || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isIdentifier(key)) return undefined;
+  return ctx.checker.getTypeAtLocation(decl.initializer).getProperty(key.text);
+}
+
 function isLibMember(ctx: RuleContext, name: ts.MemberName): boolean {
   const decl = ctx.checker.getSymbolAtLocation(name)?.declarations?.[0];
   return !!decl && /\/lib\.[^/]*\.d\.ts$/.test(decl.getSourceFile().fileName);
 }
 
-function isStringy(ctx: RuleContext, e: ts.Expression): boolean {
+/** True when the expression is a string (or a union with one): `+` on it concatenates. */
+export function isStringy(ctx: RuleContext, e: ts.Expression): boolean {
   const { ts } = ctx;
   if (ts.isStringLiteralLike(e) || ts.isTemplateExpression(e)) return true;
   const type = ctx.checker.getTypeAtLocation(e);

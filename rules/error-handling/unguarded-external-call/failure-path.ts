@@ -14,6 +14,8 @@ export interface UnhandledFailure {
   readonly handlerLabel: string;
   /** The `await` in the handler's own body where the rejection surfaces, when it is one. */
   readonly surfacesAt: ts.AwaitExpression | undefined;
+  /** Else the promise the handler returns (`return fetch(url).then(...)`), which a `.catch` can end. */
+  readonly returned: ts.Expression | undefined;
   /** The service function between the call and the handler, when there is one. */
   readonly via?: { readonly name: string; readonly fn: ts.FunctionLikeDeclaration };
 }
@@ -34,7 +36,7 @@ export function unhandledFailure(ctx: RuleContext, promise: ts.Expression, chain
   if (first.kind !== 'escapes') return undefined;
   const direct = handlerOf(ctx, first.fn);
   if (direct) {
-    return rejectionIsLost(ctx, direct) ? { handler: direct, handlerLabel: handlerLabel(ctx, direct), surfacesAt: awaitAt(ctx, first) } : undefined;
+    return rejectionIsLost(ctx, direct) ? { handler: direct, handlerLabel: handlerLabel(ctx, direct), surfacesAt: awaitAt(ctx, first), returned: returnedAt(ctx, first) } : undefined;
   }
   // One level up: a service function of this file that a handler calls without guarding.
   const name = functionName(ctx, first.fn);
@@ -44,7 +46,7 @@ export function unhandledFailure(ctx: RuleContext, promise: ts.Expression, chain
     if (second.kind !== 'escapes') continue;
     const handler = handlerOf(ctx, second.fn);
     if (handler && rejectionIsLost(ctx, handler)) {
-      return { handler, handlerLabel: handlerLabel(ctx, handler), surfacesAt: awaitAt(ctx, second), via: { name: name.text, fn: first.fn } };
+      return { handler, handlerLabel: handlerLabel(ctx, handler), surfacesAt: awaitAt(ctx, second), returned: returnedAt(ctx, second), via: { name: name.text, fn: first.fn } };
     }
   }
   return undefined;
@@ -52,6 +54,12 @@ export function unhandledFailure(ctx: RuleContext, promise: ts.Expression, chain
 
 function awaitAt(ctx: RuleContext, p: Propagation): ts.AwaitExpression | undefined {
   return p.kind === 'escapes' && p.awaited && ctx.ts.isAwaitExpression(p.at) ? p.at : undefined;
+}
+
+function returnedAt(ctx: RuleContext, p: Propagation): ts.Expression | undefined {
+  if (p.kind !== 'escapes' || p.awaited) return undefined;
+  if (ctx.ts.isReturnStatement(p.at)) return p.at.expression;
+  return ctx.ts.isExpression(p.at) ? p.at : undefined;
 }
 
 function handlerOf(ctx: RuleContext, fn: ts.FunctionLikeDeclaration): RouteHandler | undefined {
@@ -156,6 +164,7 @@ export function handlerLabel(ctx: RuleContext, handler: RouteHandler): string {
   const { ts } = ctx;
   const name = ts.isFunctionExpression(handler.fn) && handler.fn.name ? handler.fn.name.text : functionName(ctx, handler.fn)?.text;
   if (name) return `\`${name}\``;
-  if (handler.method && handler.path !== undefined && handler.method !== 'use') return `the \`${handler.method.toUpperCase()} ${handler.path}\` handler`;
+  if (handler.method === 'use') return 'the middleware';
+  if (handler.method && handler.path !== undefined) return `the \`${handler.method.toUpperCase()} ${handler.path}\` handler`;
   return 'the route handler';
 }

@@ -27,9 +27,6 @@ export function buildFix(ctx: RuleContext, input: FixInput): Fix | undefined {
   const extra: FileEdit[] = [];
   const ms = formatMs(input.timeoutMs);
 
-  // The try/catch goes first: its insertions at a line start must precede the call's.
-  const handled = input.failure ? addTryCatch(ctx, edits, input.failure) : false;
-
   let bounded: 'retry' | 'timeout' | undefined;
   if (input.timeout === 'missing') {
     const retryable = input.idempotent && (out.client === 'fetch' || out.client === 'undici' || out.client === 'axios');
@@ -42,6 +39,8 @@ export function buildFix(ctx: RuleContext, input: FixInput): Fix | undefined {
       bounded = 'timeout';
     }
   }
+  // After the call's edits, so the code they insert is indented with the rest of the wrapped lines.
+  const handled = input.failure ? addTryCatch(ctx, edits, input.failure) || addCatchToReturned(ctx, edits, input.failure) : false;
   if (!handled && !bounded) return undefined;
   return { title: titleOf(bounded, handled), isPreferred: true, safe: false, edits: [...extra, ...edits.toFileEdits()] };
 }
@@ -186,19 +185,39 @@ function addTryCatch(ctx: RuleContext, edits: TextEdits, failure: UnhandledFailu
   const lineStarts = sf.getLineStarts();
   const protectedRanges = templateRanges(ctx, first.getStart(sf), last.getEnd());
 
-  edits.insert(lineStarts[startLine], `${indent}try {\n`);
-  for (let l = startLine; l <= endLine; l++) {
+  const endOfLastLine = endLine + 1 < lineStarts.length ? lineStarts[endLine + 1] - 1 : text.length;
+  const eol = text[endOfLastLine - 1] === '\r' ? endOfLastLine - 1 : endOfLastLine;
+  edits.indentInsertedWithin(lineStarts[startLine], eol, unit);
+  for (let l = endLine; l >= startLine; l--) {
     const pos = lineStarts[l];
     const lineEnd = l + 1 < lineStarts.length ? lineStarts[l + 1] : text.length;
     if (text.slice(pos, lineEnd).trim() === '') continue;
     // A line inside a multi-line template literal is part of the string.
     if (protectedRanges.some(([s, e]) => s < pos && pos < e)) continue;
-    edits.insert(pos, unit);
+    edits.insert(pos, unit, true);
   }
-  const endOfLastLine = endLine + 1 < lineStarts.length ? lineStarts[endLine + 1] - 1 : text.length;
-  const eol = text[endOfLastLine - 1] === '\r' ? endOfLastLine - 1 : endOfLastLine;
+  edits.insert(lineStarts[startLine], `${indent}try {\n`, true);
   const inner = catchBody.map((s) => `${indent}${unit}${s}`).join('\n');
   edits.insert(eol, `\n${indent}} catch (err) {\n${inner}\n${indent}}`);
+  return true;
+}
+
+/** `return fetch(url).then(...)` in a handler: end the chain with `.catch(next)` (or a logged 502). */
+function addCatchToReturned(ctx: RuleContext, edits: TextEdits, failure: UnhandledFailure): boolean {
+  const { ts } = ctx;
+  const returned = failure.returned;
+  if (!returned) return false;
+  const { next, response } = failure.handler;
+  let handler: string;
+  if (next && ts.isIdentifier(next.name)) handler = next.name.text;
+  else if (response && ts.isIdentifier(response.name)) handler = `(err) => {\n  console.error(err);\n  ${response.name.text}.status(502).json({ error: 'Upstream service unavailable' });\n}`;
+  else return false;
+  const indent = indentOfLine(ctx.sourceFile.text, returned.getStart(ctx.sourceFile));
+  handler = handler.replace(/\n/g, `\n${indent}`);
+  const e = skipOuter(ts, returned);
+  const needsParens = !(ts.isCallExpression(e) || ts.isPropertyAccessExpression(e) || ts.isIdentifier(e) || ts.isParenthesizedExpression(returned));
+  if (needsParens) edits.insert(returned.getStart(ctx.sourceFile), '(', true);
+  edits.insert(returned.getEnd(), `${needsParens ? ')' : ''}.catch(${handler})`);
   return true;
 }
 

@@ -15,12 +15,18 @@ export function isTestModule(ctx: RuleContext): boolean {
   return importedModules(ctx).some((m) => TEST_MODULES.includes(m));
 }
 
+// A package that depends on a UI framework and on no server framework is a browser or mobile app.
+const UI_PACKAGES = ['react-dom', 'react-native', 'expo', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact'];
+const SERVER_PACKAGES = ['express', 'fastify', '@nestjs/core', 'koa', '@hapi/hapi', 'hono', 'restify', 'next', 'nuxt', '@sveltejs/kit', '@remix-run/node', '@remix-run/server-runtime', 'astro'];
+
 export function isClientModule(ctx: RuleContext): boolean {
   const { ts } = ctx;
   const sf = ctx.sourceFile;
   const first = sf.statements[0];
   if (first && ts.isExpressionStatement(first) && ts.isStringLiteral(first.expression) && first.expression.text === 'use client') return true;
   if (findRouteHandlers(ctx).length > 0) return false;
+  const deps = Object.keys(ctx.project.packageJson(ctx.fileName)?.allDependencies ?? {});
+  if (deps.some((d) => UI_PACKAGES.includes(d)) && !deps.some((d) => SERVER_PACKAGES.includes(d))) return true;
   if (importedModules(ctx).some((m) => UI_MODULES.includes(m))) return true;
   return containsJsx(ts, sf) || usesBrowserGlobals(ctx);
 }

@@ -10,10 +10,19 @@ export class TextEdits {
 
   constructor(private readonly fileName: string) {}
 
-  insert(at: number, text: string): void {
+  /** `before`: ahead of what is already inserted at `at` (a `try {` line before the code it wraps). */
+  insert(at: number, text: string, before = false): void {
     const list = this.inserts.get(at) ?? [];
-    list.push(text);
+    if (before) list.unshift(text);
+    else list.push(text);
     this.inserts.set(at, list);
+  }
+
+  /** Code inserted so far strictly inside (start, end) gets `unit` more indentation on its new lines. */
+  indentInsertedWithin(start: number, end: number, unit: string): void {
+    for (const [at, texts] of this.inserts) {
+      if (at > start && at < end) this.inserts.set(at, texts.map((t) => t.replace(/\n/g, `\n${unit}`)));
+    }
   }
 
   replace(start: number, end: number, newText: string): void {

@@ -1,15 +1,13 @@
-// Prisma queries: `<client>.<delegate>.findMany({ where })` and the other
-// many-row methods, recognised before `prisma generate` has run — the client is
-// whatever is constructed from `PrismaClient` of @prisma/client (or of the
-// schema's generator output), followed through variables, imports, `$extends`,
-// class properties and `class PrismaService extends PrismaClient`.
-import * as path from 'node:path';
+// Prisma queries: `<client>.<delegate>.findMany({ where })` and the other many-row
+// methods (recognised by shared/schema/prisma-client, before `prisma generate` too),
+// their `where` read with Prisma's operators, and the `@@index` fix in the schema.
 import type { ts } from 'ts-morph';
 import type { FileEdit, RuleContext } from '../../api';
-import { originOf, resolveCall, skipOuter } from '../../shared/callee';
+import { skipOuter } from '../../shared/callee';
 import { withIndexes } from '../../shared/schema/model';
-import type { PrismaModel, PrismaSchema } from '../../shared/schema/prisma';
-import { prismaSchemaFor, sqlSchemaFor } from '../../shared/schema/project';
+import { readPrismaFile, type PrismaModel } from '../../shared/schema/prisma';
+import { prismaModelCall } from '../../shared/schema/prisma-client';
+import { sqlSchemaFor } from '../../shared/schema/project';
 import { migrationIndexesFor } from '../../shared/schema/sql-schema';
 import { compactCallee, HANDLED, notIndexedByFile, type Detection } from './detected';
 import { unindexedFilter } from './evaluate';
@@ -21,83 +19,6 @@ const EQUALITY_OPS = new Set(['equals', 'in']);
 const RANGE_OPS = new Set(['lt', 'lte', 'gt', 'gte', 'startsWith']);
 const RELATION_OPS = new Set(['is', 'some']);
 const NEGATIVE_RELATION_OPS = new Set(['isNot', 'none', 'every']);
-const MAX_DEPTH = 6;
-
-function isClientModule(specifier: string, importingFile: string, schema: PrismaSchema): boolean {
-  if (specifier === '@prisma/client' || specifier.startsWith('@prisma/client/')) return true;
-  if (!specifier.startsWith('.')) return false;
-  const target = path.posix.normalize(path.posix.join(path.posix.dirname(importingFile), specifier)).replace(/\.[cm]?[jt]s$/, '');
-  return schema.clientOutputs.some((out) => target === out || target.startsWith(`${out}/`));
-}
-
-/** True when the identifier or type name denotes PrismaClient (imported, or a class extending it). */
-function isPrismaClientClass(ctx: RuleContext, name: ts.Node, schema: PrismaSchema, depth: number): boolean {
-  const { ts } = ctx;
-  if (depth > MAX_DEPTH) return false;
-  if (ts.isPropertyAccessExpression(name) || ts.isQualifiedName(name)) {
-    // prisma.PrismaClient from `import * as prisma` / a require.
-    const base = ts.isPropertyAccessExpression(name) ? name.expression : name.left;
-    const member = ts.isPropertyAccessExpression(name) ? name.name.text : name.right.text;
-    if (member !== 'PrismaClient' || !ts.isIdentifier(base)) return false;
-    const origin = originOf(ctx, base);
-    return !!origin && origin.exportPath.length === 0 && origin.members.length === 0 && isClientModule(origin.module, ctx.fileName, schema);
-  }
-  if (!ts.isIdentifier(name)) return false;
-  const symbol = ctx.checker.getSymbolAtLocation(name);
-  const decl = symbol?.declarations?.[0];
-  if (!decl) return false;
-  if (ts.isImportSpecifier(decl)) {
-    const imp = decl.parent.parent.parent;
-    return (decl.propertyName ?? decl.name).text === 'PrismaClient' && ts.isStringLiteral(imp.moduleSpecifier) && isClientModule(imp.moduleSpecifier.text, decl.getSourceFile().fileName, schema);
-  }
-  if (ts.isBindingElement(decl) || ts.isVariableDeclaration(decl)) {
-    const origin = originOf(ctx, name as ts.Identifier);
-    return !!origin && origin.exportPath.join('.') === 'PrismaClient' && !origin.instance && isClientModule(origin.module, ctx.fileName, schema);
-  }
-  if (ts.isClassDeclaration(decl)) return extendsPrismaClient(ctx, decl, schema, depth + 1);
-  return false;
-}
-
-function extendsPrismaClient(ctx: RuleContext, cls: ts.ClassLikeDeclaration, schema: PrismaSchema, depth: number): boolean {
-  const ext = cls.heritageClauses?.find((h) => h.token === ctx.ts.SyntaxKind.ExtendsKeyword)?.types[0];
-  return !!ext && isPrismaClientClass(ctx, ext.expression, schema, depth);
-}
-
-function isPrismaClientType(ctx: RuleContext, type: ts.TypeNode | undefined, schema: PrismaSchema, depth: number): boolean {
-  return !!type && ctx.ts.isTypeReferenceNode(type) && isPrismaClientClass(ctx, type.typeName, schema, depth);
-}
-
-/** True when the expression evaluates to a Prisma client. */
-export function isPrismaClient(ctx: RuleContext, expr: ts.Expression, schema: PrismaSchema, depth = 0): boolean {
-  const { ts } = ctx;
-  if (depth > MAX_DEPTH) return false;
-  const e = skipOuter(ts, expr);
-  if (ts.isNewExpression(e)) return isPrismaClientClass(ctx, e.expression, schema, depth + 1);
-  if (ts.isCallExpression(e)) {
-    // new PrismaClient().$extends(…) is a client too.
-    const callee = skipOuter(ts, e.expression);
-    return ts.isPropertyAccessExpression(callee) && callee.name.text === '$extends' && isPrismaClient(ctx, callee.expression, schema, depth + 1);
-  }
-  if (ts.isBinaryExpression(e) && (e.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken || e.operatorToken.kind === ts.SyntaxKind.BarBarToken)) {
-    return isPrismaClient(ctx, e.right, schema, depth + 1) || isPrismaClient(ctx, e.left, schema, depth + 1);
-  }
-  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return false;
-  let symbol = ctx.checker.getSymbolAtLocation(ts.isIdentifier(e) ? e : e.name);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = ctx.checker.getAliasedSymbol(symbol);
-  for (const decl of symbol?.declarations ?? []) {
-    if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isParameter(decl)) && decl.type) {
-      if (isPrismaClientType(ctx, decl.type, schema, depth + 1)) return true;
-    }
-    if ((ts.isVariableDeclaration(decl) || ts.isPropertyDeclaration(decl) || ts.isPropertyAssignment(decl)) && decl.initializer) {
-      if (isPrismaClient(ctx, decl.initializer, schema, depth + 1)) return true;
-    }
-    if (ts.isExportAssignment(decl) && isPrismaClient(ctx, decl.expression, schema, depth + 1)) return true;
-  }
-  // `this.prisma` typed as a class that extends PrismaClient (Nest's PrismaService).
-  const typeSymbol = ctx.checker.getTypeAtLocation(e).getSymbol();
-  const cls = typeSymbol?.declarations?.find((d): d is ts.ClassDeclaration => ts.isClassDeclaration(d));
-  return !!cls && extendsPrismaClient(ctx, cls, schema, depth + 1);
-}
 
 /** How a key of a Prisma `where` constrains the model. */
 function prismaClassifier(ctx: RuleContext, model: PrismaModel): Classify {
@@ -123,8 +44,8 @@ function prismaClassifier(ctx: RuleContext, model: PrismaModel): Classify {
     if (!obj) return { kind: 'field', use: 'equality' };
     if (obj.properties.some((p) => ts.isSpreadAssignment(p))) return { kind: 'opaque' };
     const ops = obj.properties.map((p) => p.name?.getText() ?? '');
-    // `mode: 'insensitive'` compares lower-cased values, which a plain index does not serve.
-    if (ops.includes('mode')) return { kind: 'ignore' };
+    // `mode: 'insensitive'` compares lower-cased values and `path` reaches into JSON: a plain index serves neither.
+    if (ops.includes('mode') || ops.includes('path')) return { kind: 'ignore' };
     if (ops.some((o) => EQUALITY_OPS.has(o))) return { kind: 'field', use: 'equality' };
     if (ops.some((o) => RANGE_OPS.has(o))) return { kind: 'field', use: 'range' };
     return { kind: 'ignore' };
@@ -148,17 +69,9 @@ function sortFilter(ctx: RuleContext, args: ts.ObjectLiteralExpression): Filter 
 }
 
 export function detectPrisma(ctx: RuleContext, call: ts.CallExpression): Detection {
-  const { ts } = ctx;
-  const callee = skipOuter(ts, call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !PRISMA_METHODS.has(callee.name.text)) return undefined;
-  const delegateAccess = skipOuter(ts, callee.expression);
-  if (!ts.isPropertyAccessExpression(delegateAccess)) return undefined;
-  const schema = prismaSchemaFor(ctx, ctx.fileName);
-  const declared = schema?.byDelegate.get(delegateAccess.name.text);
-  if (!schema || !declared) return undefined;
-  const target = resolveCall(ctx, call);
-  const viaTypes = target?.via === 'types' && target.module === '@prisma/client';
-  if (!viaTypes && !isPrismaClient(ctx, delegateAccess.expression, schema)) return undefined;
+  const found = prismaModelCall(ctx, call, PRISMA_METHODS);
+  if (!found) return undefined;
+  const { model: declared, callee } = found;
 
   const args = objectLiteralOf(ctx, call.arguments[0]);
   if (!args) return HANDLED;
@@ -194,18 +107,21 @@ export function detectPrisma(ctx: RuleContext, call: ts.CallExpression): Detecti
 }
 
 /** `@@index([...])` as the model's last block attribute, indented like its fields. */
-export function prismaIndexEdit(ctx: RuleContext, model: PrismaModel, attribute: string): FileEdit | undefined {
-  const text = ctx.project.readFile(model.fileName);
-  if (text === undefined || text[model.blockClose] !== '}' || text[model.blockOpen] !== '{') return undefined;
+export function prismaIndexEdit(ctx: RuleContext, declared: PrismaModel, attribute: string): FileEdit | undefined {
+  const text = ctx.project.readFile(declared.fileName);
+  // The schema may have changed since the finding: take the model's place in its current text.
+  const model = text === undefined ? undefined : readPrismaFile(declared.fileName, text)?.models.find((m) => m.name === declared.name);
+  if (text === undefined || !model || text[model.blockClose] !== '}' || text[model.blockOpen] !== '{') return undefined;
   const close = model.blockClose;
+  const fileName = declared.fileName;
   const bodyLines = text.slice(model.blockOpen + 1, close).split('\n');
   const indent = bodyLines.map((l) => /^[ \t]*(?=\S)/.exec(l)?.[0]).find((i) => i !== undefined) ?? '  ';
   const lineStart = text.lastIndexOf('\n', close - 1) + 1;
   if (lineStart <= model.blockOpen || text.slice(lineStart, close).trim() !== '') {
-    return { fileName: model.fileName, start: close, end: close, newText: `\n${indent}${attribute}\n` };
+    return { fileName, start: close, end: close, newText: `\n${indent}${attribute}\n` };
   }
   const previous = text.slice(model.blockOpen + 1, lineStart).replace(/\n$/, '').split('\n').pop() ?? '';
   // `prisma format` keeps a blank line between the fields and the block attributes.
   const blank = previous.trim() !== '' && !previous.trim().startsWith('@@') ? '\n' : '';
-  return { fileName: model.fileName, start: lineStart, end: lineStart, newText: `${blank}${indent}${attribute}\n` };
+  return { fileName, start: lineStart, end: lineStart, newText: `${blank}${indent}${attribute}\n` };
 }

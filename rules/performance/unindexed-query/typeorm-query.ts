@@ -1,14 +1,13 @@
-// TypeORM queries: `Repository<T>` (also custom repositories and Nest's injected
-// ones), `EntityManager` (the entity is the first argument) and `BaseEntity`
-// statics, with `find({ where })`, `findBy(where)`, `count`, `update(criteria, …)`…
-// The entity comes from the type checker: Repository's type argument.
+// TypeORM queries (recognised by shared/schema/typeorm: repositories, EntityManager,
+// BaseEntity) with `find({ where })`, `findBy(where)`, `count`, `update(criteria, …)`…,
+// their `where` read with TypeORM's operators, and the `@Index` fix in the entity.
 import type { ts } from 'ts-morph';
 import type { FileEdit, RuleContext } from '../../api';
-import { originOf, resolveCall, skipOuter } from '../../shared/callee';
+import { originOf, skipOuter } from '../../shared/callee';
 import { withIndexes, type IndexInfo } from '../../shared/schema/model';
 import { sqlSchemaFor } from '../../shared/schema/project';
 import { migrationIndexesFor } from '../../shared/schema/sql-schema';
-import { entityModel, type EntityModel } from '../../shared/schema/typeorm';
+import { typeormEntityCall, type EntityModel } from '../../shared/schema/typeorm';
 import { compactCallee, HANDLED, notIndexedByFile, type Detection } from './detected';
 import { unindexedFilter } from './evaluate';
 import { inlineObject, inlineObjectProperty, objectLiteralOf, propertyValue, readFilter, type Classify } from './filter';
@@ -18,59 +17,11 @@ const OPTIONS_METHODS = new Set(['find', 'findOne', 'findOneOrFail', 'findAndCou
 const WHERE_METHODS = new Set(['findBy', 'findOneBy', 'findOneByOrFail', 'findAndCountBy', 'countBy', 'existsBy', 'update', 'delete', 'softDelete']);
 export const TYPEORM_METHODS: ReadonlySet<string> = new Set([...OPTIONS_METHODS, ...WHERE_METHODS]);
 
-const REPOSITORIES = new Set(['Repository', 'TreeRepository']);
 const EQUALITY_OPERATORS = new Set(['Equal', 'In', 'Any', 'IsNull']);
 const RANGE_OPERATORS = new Set(['MoreThan', 'MoreThanOrEqual', 'LessThan', 'LessThanOrEqual', 'Between']);
 /** Drivers whose databases index the foreign keys they enforce (InnoDB). */
 const FK_INDEXING_DRIVERS = ['mysql', 'mysql2', 'mariadb'];
 const OTHER_DRIVERS = ['pg', 'sqlite3', 'better-sqlite3', 'mssql', 'oracledb', 'sql.js'];
-
-function classOf(ctx: RuleContext, symbol: ts.Symbol | undefined): ts.ClassDeclaration | undefined {
-  let s = symbol;
-  if (s && s.flags & ctx.ts.SymbolFlags.Alias) s = ctx.checker.getAliasedSymbol(s);
-  return s?.declarations?.find((d): d is ts.ClassDeclaration => ctx.ts.isClassDeclaration(d));
-}
-
-function isFromTypeorm(symbol: ts.Symbol | undefined): boolean {
-  return !!symbol?.declarations?.some((d) => d.getSourceFile().fileName.includes('/node_modules/typeorm/'));
-}
-
-/** The entity class of `Repository<User>`, of a class extending it, or of `repo.extend({…})`. */
-function entityOfRepositoryType(ctx: RuleContext, type: ts.Type, depth = 0): ts.ClassDeclaration | undefined {
-  if (depth > 6) return undefined;
-  if (type.isUnionOrIntersection()) {
-    for (const t of type.types) {
-      const found = entityOfRepositoryType(ctx, t, depth + 1);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  const symbol = type.getSymbol();
-  if (symbol && REPOSITORIES.has(symbol.name) && isFromTypeorm(symbol)) {
-    const arg = ctx.checker.getTypeArguments(type as ts.TypeReference)[0];
-    return arg && classOf(ctx, arg.getSymbol());
-  }
-  if (type.isClassOrInterface()) {
-    for (const base of ctx.checker.getBaseTypes(type)) {
-      const found = entityOfRepositoryType(ctx, base, depth + 1);
-      if (found) return found;
-    }
-  }
-  return undefined;
-}
-
-function entityClassOf(ctx: RuleContext, call: ts.CallExpression, owner: string | undefined, receiver: ts.Expression): ts.ClassDeclaration | undefined {
-  const { ts } = ctx;
-  if (owner === 'EntityManager') {
-    const arg = call.arguments[0] && skipOuter(ts, call.arguments[0]);
-    return arg && ts.isIdentifier(arg) ? classOf(ctx, ctx.checker.getSymbolAtLocation(arg)) : undefined;
-  }
-  if (owner === 'BaseEntity') {
-    const r = skipOuter(ts, receiver);
-    return ts.isIdentifier(r) ? classOf(ctx, ctx.checker.getSymbolAtLocation(r)) : undefined;
-  }
-  return entityOfRepositoryType(ctx, ctx.checker.getTypeAtLocation(receiver));
-}
 
 function classifier(ctx: RuleContext, entity: EntityModel): Classify {
   const { ts } = ctx;
@@ -99,19 +50,12 @@ function foreignKeysIndexed(ctx: RuleContext): boolean {
 }
 
 export function detectTypeorm(ctx: RuleContext, call: ts.CallExpression): Detection {
-  const { ts } = ctx;
-  const callee = skipOuter(ts, call.expression);
-  if (!ts.isPropertyAccessExpression(callee) || !TYPEORM_METHODS.has(callee.name.text)) return undefined;
-  // Asking the checker about every `find` of a project without TypeORM would cost for nothing.
-  if (!ctx.project.hasDependency(ctx.fileName, 'typeorm')) return undefined;
-  const target = resolveCall(ctx, call);
-  if (target?.module !== 'typeorm' || !target.owner || !(REPOSITORIES.has(target.owner) || target.owner === 'EntityManager' || target.owner === 'BaseEntity')) return undefined;
-  const cls = entityClassOf(ctx, call, target.owner, callee.expression);
-  const entity = cls && entityModel(ctx, cls);
+  const found = typeormEntityCall(ctx, call, TYPEORM_METHODS);
+  if (!found) return undefined;
+  const { entity, callee } = found;
   if (!entity) return HANDLED;
 
-  const argIndex = target.owner === 'EntityManager' ? 1 : 0;
-  const arg = call.arguments[argIndex];
+  const arg = call.arguments[found.owner === 'EntityManager' ? 1 : 0];
   if (!arg) return HANDLED;
   let whereExpr: ts.Expression | undefined = arg;
   let anchor = inlineObject(ctx, arg);

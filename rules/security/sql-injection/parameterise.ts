@@ -7,7 +7,7 @@ import type { FileEdit, RuleContext } from '../../api';
 import { findAncestor, skipOuter } from '../../shared/callee';
 import { propertyNamed, type PlaceholderStyle, type SqlSinkCall } from '../../shared/sql-sinks';
 import { scanSql, type HolePosition, type SqlOut, type SqlScan, type SqlSegment, type ValueOut } from './sql-text';
-import { flattenString, isSafeType, type BuiltString, type DynamicPart, type FlatString } from '../../shared/string-building';
+import { isSafeType, isStringy, type BuiltString, type DynamicPart } from '../../shared/string-building';
 
 export interface Holes {
   readonly flat: FlatString;
@@ -38,7 +38,21 @@ export function sqlHoles(ctx: RuleContext, built: BuiltString, partsOf: (e: ts.E
 
 /** Where the hole carrying `part` sits; undefined when no hole of the text carries it. */
 export function positionOf(holes: Holes, part: DynamicPart): HolePosition | undefined {
-  for (const [id, parts] of holes.parts) if (parts.some((p) => p.expr === part.expr)) return holes.scan.positions.get(id);
+  const id = holeOf(holes, part);
+  return id === undefined ? undefined : holes.scan.positions.get(id);
+}
+
+/**
+ * True when `part` is interpolated as is where SQL goes (`WHERE ${where}`): a fragment
+ * built elsewhere and passed through, like SQL text handed to a query function.
+ */
+export function isPassedThroughFragment(ctx: RuleContext, holes: Holes, part: DynamicPart): boolean {
+  const id = holeOf(holes, part);
+  return id !== undefined && holes.scan.positions.get(id) === 'fragment' && skipOuter(ctx.ts, holes.exprs[id]) === part.expr;
+}
+
+function holeOf(holes: Holes, part: DynamicPart): number | undefined {
+  for (const [id, parts] of holes.parts) if (parts.some((p) => p.expr === part.expr)) return id;
   return undefined;
 }
 
@@ -269,4 +283,45 @@ function usedOnlyIn(ctx: RuleContext, decl: ts.VariableDeclaration, call: ts.Cal
   };
   visit(findAncestor(ts, decl, (n): n is ts.Node => ts.isFunctionLike(n)) ?? decl.getSourceFile());
   return outside === 0 && decl.getSourceFile() === call.getSourceFile();
+}
+
+/** A template or concatenation flattened to its literal text and the expressions between. */
+export type Piece = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'expr'; readonly expr: ts.Expression };
+
+export interface FlatString {
+  readonly form: 'template' | 'concatenation';
+  readonly pieces: readonly Piece[];
+  /** The quote of the first string literal of a concatenation (to write the result in the same style). */
+  readonly quote: string;
+}
+
+/** A template or `+` chain as text and expressions, for rewriting it. */
+export function flattenString(ctx: RuleContext, expr: ts.Expression): FlatString | undefined {
+  const { ts } = ctx;
+  const e = skipOuter(ts, expr);
+  if (ts.isTemplateExpression(e) || ts.isNoSubstitutionTemplateLiteral(e)) return { form: 'template', pieces: templatePieces(ts, e), quote: '`' };
+  if (!ts.isBinaryExpression(e) || e.operatorToken.kind !== ts.SyntaxKind.PlusToken || !isStringy(ctx, e)) return undefined;
+  const pieces: Piece[] = [];
+  let quote = '';
+  const visit = (n: ts.Expression): void => {
+    const x = ts.isParenthesizedExpression(n) ? n.expression : n;
+    // Only string-typed `+` is concatenation: in `n + 1 + 'x'` the numbers add first.
+    if (ts.isBinaryExpression(x) && x.operatorToken.kind === ts.SyntaxKind.PlusToken && isStringy(ctx, x)) {
+      visit(x.left);
+      visit(x.right);
+    } else if (ts.isStringLiteral(x)) {
+      quote ||= x.getText().charAt(0);
+      pieces.push({ kind: 'text', text: x.text });
+    } else if (ts.isNoSubstitutionTemplateLiteral(x) || ts.isTemplateExpression(x)) pieces.push(...templatePieces(ts, x));
+    else pieces.push({ kind: 'expr', expr: x });
+  };
+  visit(e);
+  return { form: 'concatenation', pieces, quote: quote || "'" };
+}
+
+function templatePieces(ts: RuleContext['ts'], t: ts.TemplateExpression | ts.NoSubstitutionTemplateLiteral): Piece[] {
+  if (ts.isNoSubstitutionTemplateLiteral(t)) return [{ kind: 'text', text: t.text }];
+  const out: Piece[] = [{ kind: 'text', text: t.head.text }];
+  for (const span of t.templateSpans) out.push({ kind: 'expr', expr: span.expression }, { kind: 'text', text: span.literal.text });
+  return out;
 }

@@ -4,7 +4,11 @@
 // ${dir}`, `WHERE ${cond}`) that no parameter can fill. It also counts the placeholders
 // already present. A tokenizer, not a parser: anything it does not follow is 'unknown'.
 
-export type HolePosition = 'value' | 'quoted-value' | 'limit' | 'name' | 'unknown';
+/**
+ * 'fragment': where a clause or expression of SQL goes (`WHERE ${cond}`, the start of the
+ * text): the hole holds SQL, not a value.
+ */
+export type HolePosition = 'value' | 'quoted-value' | 'limit' | 'name' | 'fragment' | 'unknown';
 
 export type SqlSegment = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'hole'; readonly id: number };
 
@@ -194,11 +198,11 @@ function holePosition(toks: readonly Tok[], k: number, parens: readonly string[]
   const next = toks[k + 1];
   // Glued to a name (`user_${id}`, `${schema}.users`, `fn${x}(`): part of an identifier.
   if (next && next.start === hole.end && ['word', 'number', 'dot', 'open', 'quoted', 'ident-quoted', 'hole'].includes(next.kind)) return next.kind === 'hole' ? 'unknown' : 'name';
-  if (!prev) return 'unknown';
+  if (!prev) return 'fragment';
   if (prev.end === hole.start && (prev.kind === 'word' || prev.kind === 'number' || prev.kind === 'hole' || prev.kind === 'quoted')) return 'name';
   if (prev.kind === 'dot') return 'name';
   if (prev.kind === 'op') return COMPARISON.has(prev.text) ? 'value' : 'unknown';
-  if (prev.kind === 'open') return LIST_OPENERS.has(parens[parens.length - 1] ?? '') ? 'value' : 'unknown';
+  if (prev.kind === 'open') return LIST_OPENERS.has(parens[parens.length - 1] ?? '') ? 'value' : 'fragment';
   if (prev.kind === 'comma') {
     const opener = parens[parens.length - 1];
     if (opener === undefined) return 'name';
@@ -210,7 +214,7 @@ function holePosition(toks: readonly Tok[], k: number, parens: readonly string[]
   if (word === 'AND' && upper(toks[k - 3]) === 'BETWEEN') return 'value';
   if (word === 'LIMIT' || word === 'OFFSET') return 'limit';
   if (NAME_KEYWORDS.has(word)) return 'name';
-  if (FRAGMENT_KEYWORDS.has(word)) return 'unknown';
+  if (FRAGMENT_KEYWORDS.has(word)) return 'fragment';
   // After a plain word: `ORDER BY name ${dir}` — a keyword or name goes here.
   return 'name';
 }

@@ -3,7 +3,7 @@
 // INDEX`, `DROP TABLE`. Read with node-sql-parser (Postgres, then MySQL grammar);
 // statements it rejects go to the token reader. Anything else is ignored.
 import { readDdlTokens } from './ddl-tokens';
-import { leadingWords } from './sql-text';
+import { leadingWords, tokenize } from './sql-text';
 import { sqlParser, type SqlDialect } from './sql-parser';
 
 export interface DdlIndex {
@@ -126,9 +126,15 @@ const DIALECTS: readonly SqlDialect[] = ['postgresql', 'mysql'];
 export function isIndexDdl(sql: string): boolean {
   const [a, b, c, d] = leadingWords(sql, 4);
   if (a === 'CREATE') return b === 'TABLE' || b === 'INDEX' || (b === 'UNIQUE' && c === 'INDEX') || ['TEMPORARY', 'TEMP', 'UNLOGGED'].includes(b ?? '') || (b === 'OR' && d === 'TABLE');
-  if (a === 'ALTER') return b === 'TABLE';
+  // Most ALTER TABLEs of a migration history add columns and foreign keys: skip those unparsed.
+  if (a === 'ALTER') return b === 'TABLE' && addsIndex(sql);
   if (a === 'DROP') return b === 'INDEX' || b === 'TABLE';
   return false;
+}
+
+function addsIndex(sql: string): boolean {
+  const words = tokenize(sql).filter((t) => t.kind === 'word').map((t) => t.value);
+  return words.some((w, i) => w === 'PRIMARY' || w === 'UNIQUE' || w === 'INDEX' || (w === 'KEY' && words[i - 1] !== 'FOREIGN'));
 }
 
 /** The index events of one DDL statement. */
@@ -137,16 +143,21 @@ export function readDdl(sql: string): DdlEvent[] {
   for (const dialect of DIALECTS) {
     const parser = sqlParser(dialect);
     if (!parser) break;
+    let ast: unknown;
     try {
-      const ast = parser.astify(sql, { database: dialect });
-      const events = arr(ast).flatMap((a) => {
-        const o = obj(a);
-        return (o && fromAst(o)) ?? [];
-      });
-      if (events.length > 0) return events;
+      ast = parser.astify(sql, { database: dialect });
     } catch {
-      // This grammar rejects it; try the next, then the token reader.
+      continue; // This grammar rejects it; try the next, then the token reader.
     }
+    const events: DdlEvent[] = [];
+    for (const a of arr(ast)) {
+      const o = obj(a);
+      const read = o && fromAst(o);
+      // Parsed, but into a shape we do not know: the token reader may still make sense of it.
+      if (!read) return readDdlTokens(sql);
+      events.push(...read);
+    }
+    return events;
   }
   return readDdlTokens(sql);
 }

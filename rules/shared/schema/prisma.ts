@@ -41,7 +41,7 @@ interface RawField {
   readonly location?: SchemaLocation;
 }
 
-interface RawModel {
+export interface RawModel {
   readonly name: string;
   readonly table: string;
   readonly fields: readonly RawField[];
@@ -51,7 +51,7 @@ interface RawModel {
   readonly blockClose: number;
 }
 
-interface PrismaFile {
+export interface PrismaFile {
   readonly fileName: string;
   readonly models: readonly RawModel[];
   readonly provider?: string;

@@ -79,10 +79,28 @@ export function prismaSchemaFiles(ctx: RuleContext, fromFile: string): string[] 
   return single ? [single] : [];
 }
 
+/**
+ * Per analysis of one file (a rule context lives that long): locating the schema asks the file
+ * system, and a file may hold many queries. A later analysis looks again, so a schema created or
+ * moved meanwhile is found.
+ */
+const perAnalysis = new WeakMap<RuleContext, Map<string, unknown>>();
+
+function memo<T>(ctx: RuleContext, key: string, compute: () => T): T {
+  let m = perAnalysis.get(ctx);
+  if (!m) perAnalysis.set(ctx, (m = new Map()));
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) as T;
+}
+
 const combined = new Map<string, { parts: readonly unknown[]; schema: PrismaSchema }>();
 
 /** The Prisma schema that governs `fromFile`, or undefined when there is none (or it does not parse). */
 export function prismaSchemaFor(ctx: RuleContext, fromFile: string): PrismaSchema | undefined {
+  return memo(ctx, `prisma\u0000${path.posix.dirname(fromFile)}`, () => loadPrismaSchema(ctx, fromFile));
+}
+
+function loadPrismaSchema(ctx: RuleContext, fromFile: string): PrismaSchema | undefined {
   const files = prismaSchemaFiles(ctx, fromFile);
   if (files.length === 0) return undefined;
   const parts: NonNullable<ReturnType<typeof readPrismaFile>>[] = [];
@@ -114,6 +132,10 @@ const builtSql = new Map<string, { parts: readonly MigrationFile[]; schema: SqlS
 
 /** Tables and indexes the package's migrations create, or undefined when it has none. */
 export function sqlSchemaFor(ctx: RuleContext, fromFile: string): SqlSchema | undefined {
+  return memo(ctx, `sql\u0000${path.posix.dirname(fromFile)}`, () => loadSqlSchema(ctx, fromFile));
+}
+
+function loadSqlSchema(ctx: RuleContext, fromFile: string): SqlSchema | undefined {
   const { sql, code } = migrationFiles(ctx, fromFile);
   if (sql.length === 0 && code.length === 0) return undefined;
   const parts: MigrationFile[] = [];

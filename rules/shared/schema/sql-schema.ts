@@ -90,7 +90,7 @@ export function buildSqlSchema(files: readonly MigrationFile[]): SqlSchema {
     for (const { event, start, end } of file.events) {
       switch (event.type) {
         case 'table': {
-          tables.delete(event.table.toLowerCase());
+          // A table created twice (a schema dump and the migrations) keeps what both say it has.
           const t = tableOf(event.table, file.fileName, start, end);
           t.columns.push(...event.columns);
           for (const i of event.indexes) t.indexes.push({ ...i, fileName: file.fileName });

@@ -6,7 +6,7 @@
 // the caller's to add). Decorators count only when they come from typeorm.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { originOf, skipOuter } from '../callee';
+import { originOf, resolveCall, skipOuter } from '../callee';
 import type { FieldInfo, IndexInfo, IndexKind, ModelInfo } from './model';
 
 export interface EntityModel extends ModelInfo {
@@ -161,4 +161,79 @@ function readEntity(ctx: RuleContext, cls: ts.ClassDeclaration): EntityModel | u
   }
   const location = { fileName, start: cls.name.getStart(), end: cls.name.getEnd() };
   return { kind: 'typeorm', name: cls.name.text, table, fields, indexes, location, declaration: cls, properties };
+}
+
+const REPOSITORIES = new Set(['Repository', 'TreeRepository']);
+
+export interface TypeormEntityCall {
+  /** The entity queried; undefined when it is not an `@Entity` class we can read. */
+  readonly entity?: EntityModel;
+  /** The class declaring the method: 'Repository', 'TreeRepository', 'EntityManager' (entity first) or 'BaseEntity'. */
+  readonly owner: string;
+  readonly callee: ts.PropertyAccessExpression;
+}
+
+function classOf(ctx: RuleContext, symbol: ts.Symbol | undefined): ts.ClassDeclaration | undefined {
+  let s = symbol;
+  if (s && s.flags & ctx.ts.SymbolFlags.Alias) s = ctx.checker.getAliasedSymbol(s);
+  return s?.declarations?.find((d): d is ts.ClassDeclaration => ctx.ts.isClassDeclaration(d));
+}
+
+function isFromTypeorm(symbol: ts.Symbol | undefined): boolean {
+  return !!symbol?.declarations?.some((d) => d.getSourceFile().fileName.includes('/node_modules/typeorm/'));
+}
+
+/** The entity class of `Repository<User>`, of a class extending it, or of `repo.extend({…})`. */
+function entityOfRepositoryType(ctx: RuleContext, type: ts.Type, depth = 0): ts.ClassDeclaration | undefined {
+  if (depth > 6) return undefined;
+  if (type.isUnionOrIntersection()) {
+    for (const t of type.types) {
+      const found = entityOfRepositoryType(ctx, t, depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  const symbol = type.getSymbol();
+  if (symbol && REPOSITORIES.has(symbol.name) && isFromTypeorm(symbol)) {
+    const arg = ctx.checker.getTypeArguments(type as ts.TypeReference)[0];
+    return arg && classOf(ctx, arg.getSymbol());
+  }
+  if (type.isClassOrInterface()) {
+    for (const base of ctx.checker.getBaseTypes(type)) {
+      const found = entityOfRepositoryType(ctx, base, depth + 1);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+function entityClassOf(ctx: RuleContext, call: ts.CallExpression, owner: string | undefined, receiver: ts.Expression): ts.ClassDeclaration | undefined {
+  const { ts } = ctx;
+  if (owner === 'EntityManager') {
+    const arg = call.arguments[0] && skipOuter(ts, call.arguments[0]);
+    return arg && ts.isIdentifier(arg) ? classOf(ctx, ctx.checker.getSymbolAtLocation(arg)) : undefined;
+  }
+  if (owner === 'BaseEntity') {
+    const r = skipOuter(ts, receiver);
+    return ts.isIdentifier(r) ? classOf(ctx, ctx.checker.getSymbolAtLocation(r)) : undefined;
+  }
+  return entityOfRepositoryType(ctx, ctx.checker.getTypeAtLocation(receiver));
+}
+
+/**
+ * The TypeORM query a call is, when `methods` has its method: on a `Repository<T>` (also a
+ * custom or injected one, found through the type checker), an `EntityManager` (the entity is
+ * the first argument) or a `BaseEntity` static. Projects without TypeORM are not asked about.
+ */
+export function typeormEntityCall(ctx: RuleContext, call: ts.CallExpression, methods: ReadonlySet<string>): TypeormEntityCall | undefined {
+  const { ts } = ctx;
+  const callee = skipOuter(ts, call.expression);
+  if (!ts.isPropertyAccessExpression(callee) || !methods.has(callee.name.text)) return undefined;
+  // Asking the checker about every `find` of a project without TypeORM would cost for nothing.
+  if (!ctx.project.hasDependency(ctx.fileName, 'typeorm')) return undefined;
+  const target = resolveCall(ctx, call);
+  const owner = target?.module === 'typeorm' ? target.owner : undefined;
+  if (!owner || !(REPOSITORIES.has(owner) || owner === 'EntityManager' || owner === 'BaseEntity')) return undefined;
+  const cls = entityClassOf(ctx, call, owner, callee.expression);
+  return { entity: cls && entityModel(ctx, cls), owner, callee };
 }
