@@ -4,8 +4,9 @@
 // for node:http/https — whose `error` event has no listener (the process crashes).
 import type { ts } from 'ts-morph';
 import type { Rule, RuleContext } from '../api';
-import { skipOuter } from '../shared/callee';
-import { destinationOf, isIdempotent, outboundCall, requestUses, timeoutOf, type OutboundCall, type Presence } from '../shared/outbound-http';
+import { resolveCall, skipOuter } from '../shared/callee';
+import { isIdempotent, outboundCall, requestUses, timeoutOf, type OutboundCall, type Presence } from '../shared/outbound-http';
+import { destinationOf } from './unguarded-external-call/destination';
 import { isClientModule, isTestModule } from './unguarded-external-call/module-kind';
 import { PROMISE_CHAIN, unhandledFailure, type UnhandledFailure } from './unguarded-external-call/failure-path';
 import { buildFix } from './unguarded-external-call/fix';
@@ -52,7 +53,8 @@ function isCandidate(ctx: RuleContext, call: ts.CallExpression): boolean {
 function checkCall(ctx: RuleContext, call: ts.CallExpression, timeoutMs: number): void {
   const out = outboundCall(ctx, call);
   if (!out || destinationOf(ctx, out) === 'local') return;
-  const timeout = timeoutOf(ctx, out);
+  // Promise.race([call, timer]) bounds the wait (though not the socket): not ours to judge.
+  const timeout = racedAgainst(ctx, call) ? 'unknown' : timeoutOf(ctx, out);
   const failure = out.client === 'node-http' ? undefined : unhandledFailure(ctx, call, out.client === 'got' ? GOT_CHAIN : PROMISE_CHAIN);
   const noErrorListener = out.client === 'node-http' && lacksErrorListener(ctx, call);
   if (timeout !== 'missing' && !failure && !noErrorListener) return;
@@ -68,6 +70,16 @@ function checkCall(ctx: RuleContext, call: ts.CallExpression, timeoutMs: number)
       return fix ? [fix] : [];
     },
   });
+}
+
+function racedAgainst(ctx: RuleContext, call: ts.CallExpression): boolean {
+  const { ts } = ctx;
+  let n: ts.Node = call;
+  while (ts.isParenthesizedExpression(n.parent) || ts.isArrayLiteralExpression(n.parent)) n = n.parent;
+  const race = n.parent;
+  if (!ts.isCallExpression(race) || !race.arguments.includes(n as ts.Expression)) return false;
+  const target = resolveCall(ctx, race);
+  return !!target?.isGlobal && target.name === 'race';
 }
 
 /** Through the first argument when it fits on the call's line: the URL tells two `fetch` calls apart. */

@@ -72,16 +72,17 @@ function checkSink(ctx: RuleContext, sink: SqlSinkCall): void {
     return;
   }
   const holes = built.parts.length > 0 ? holesOf(ctx, built) : undefined;
-  if (reportedParts(ctx, built, holes).length === 0) return;
+  const shown = reported(ctx, built, holes);
+  if (shown.parts.length === 0) return;
   const style = placeholderStyle(ctx, sink.spec);
-  const named = holes ? built.parts.filter((p) => positionOf(holes, p) === 'name') : [];
+  const named = holes ? shown.parts.filter((p) => positionOf(holes, p) === 'name') : [];
   const plan = named.length === 0 && holes && style !== 'unsupported' ? parameterise(ctx, sink, style, built, holes) : undefined;
   const message =
     named.length > 0
-      ? nameMessage(named, built, target, sink.spec.driver === 'knex' ? ', or bind it as an identifier with `??`' : '')
-      : valueMessage(built, target, advice(ctx, sink, style, built, holes, plan));
+      ? nameMessage(named, shown, target, sink.spec.driver === 'knex' ? ', or bind it as an identifier with `??`' : '')
+      : valueMessage(shown, target, advice(ctx, sink, style, shown, holes, plan));
   const fixes = plan && ((): Fix[] => [{ title: 'Parameterise the query', isPreferred: true, safe: false, edits: plan.edits }]);
-  ctx.report({ node: sink.text, message, related: relatedOf(ctx, sink.text, built), fixes });
+  ctx.report({ node: sink.text, message, related: relatedOf(ctx, sink.text, shown), fixes });
 }
 
 /** A call to a project function whose parameter reaches a raw-SQL sink unchanged: flag SQL built for it here. */
@@ -96,18 +97,19 @@ function checkHelperCall(ctx: RuleContext, call: ts.CallExpression): void {
     const sink = sinks.get(i);
     const built = sink && analyse(ctx, arg);
     const holes = built && built.parts.length > 0 ? holesOf(ctx, built) : undefined;
-    if (!sink || !built || reportedParts(ctx, built, holes).length === 0) continue;
+    const shown = built && reported(ctx, built, holes);
+    if (!sink || !shown || shown.parts.length === 0) continue;
     const helper = calleeLabel(ctx, call);
     const target = `${calleeLabel(ctx, sink.call)}\` through \`${helper}`;
-    const named = holes ? built.parts.filter((p) => positionOf(holes, p) === 'name') : [];
+    const named = holes ? shown.parts.filter((p) => positionOf(holes, p) === 'name') : [];
     const message =
       named.length > 0
-        ? nameMessage(named, built, target)
-        : valueMessage(built, target, `pass the values as bound parameters through \`${helper}\` instead of building the text`);
+        ? nameMessage(named, shown, target)
+        : valueMessage(shown, target, `pass the values as bound parameters through \`${helper}\` instead of building the text`);
     ctx.report({
       node: arg,
       message,
-      related: [...relatedOf(ctx, arg, built), { fileName: sink.call.getSourceFile().fileName, node: sink.call, message: `\`${helper}\` runs it as SQL here` }],
+      related: [...relatedOf(ctx, arg, shown), { fileName: sink.call.getSourceFile().fileName, node: sink.call, message: `\`${helper}\` runs it as SQL here` }],
     });
   }
 }
@@ -123,10 +125,10 @@ function isPlainCallee(ts: RuleContext['ts'], callee: ts.Expression): boolean {
   return ts.isIdentifier(e) || e.kind === ts.SyntaxKind.ThisKeyword;
 }
 
-/** The dynamic parts worth a finding: all but SQL fragments passed through from elsewhere (unless they are request data). */
-function reportedParts(ctx: RuleContext, built: BuiltString, holes: Holes | undefined): readonly DynamicPart[] {
-  if (!holes) return built.parts;
-  return built.parts.filter((p) => p.request || !isPassedThroughFragment(ctx, holes, p));
+/** The string with the parts worth a finding: all but SQL fragments passed through from elsewhere (unless they are request data). */
+function reported(ctx: RuleContext, built: BuiltString, holes: Holes | undefined): BuiltString {
+  if (!holes) return built;
+  return { ...built, parts: built.parts.filter((p) => p.request || !isPassedThroughFragment(ctx, holes, p)) };
 }
 
 function isBuildingSyntax(ts: RuleContext['ts'], e: ts.Expression): boolean {
@@ -215,11 +217,11 @@ function listNames(labels: readonly string[], max = 3): string {
 }
 
 /** "`req.query.email` reaches" / "SQL built from `name` by template reaches". */
-function subject(parts: readonly DynamicPart[], built: BuiltString): { text: string; fromRequest: boolean; count: number } {
+function subject(parts: readonly DynamicPart[], built: BuiltString): { text: string; fromRequest: boolean } {
   const labels = labelsOf(parts);
   const fromRequest = parts.some((p) => p.request);
   const text = fromRequest ? `${listNames(labels)} ${labels.length > 1 ? 'reach' : 'reaches'}` : `SQL built from ${listNames(labels)} by ${FORM_WORDS[built.form]} reaches`;
-  return { text, fromRequest, count: labels.length };
+  return { text, fromRequest };
 }
 
 function valueMessage(built: BuiltString, target: string, adviceText: string): string {
@@ -235,7 +237,7 @@ function nameMessage(parts: readonly DynamicPart[], built: BuiltString, target: 
 function advice(ctx: RuleContext, sink: SqlSinkCall, style: PlaceholderStyle | 'unsupported', built: BuiltString, holes: Holes | undefined, plan: Parameterised | undefined): string {
   const fromRequest = built.parts.some((p) => p.request);
   const count = plan?.placeholders.length ?? labelsOf(built.parts).length;
-  const placeholders = plan?.placeholders ?? fallbackPlaceholders(ctx, style, built, holes);
+  const placeholders = plan?.placeholders ?? fallbackPlaceholders(style, built, holes);
   const list = listNames([...new Set(placeholders)], 4);
   switch (style) {
     case 'dollar':
@@ -260,7 +262,8 @@ function advice(ctx: RuleContext, sink: SqlSinkCall, style: PlaceholderStyle | '
   }
 }
 
-function fallbackPlaceholders(ctx: RuleContext, style: PlaceholderStyle | 'unsupported', built: BuiltString, holes: Holes | undefined): string[] {
+/** The placeholders named in a message when no rewrite is offered. */
+function fallbackPlaceholders(style: PlaceholderStyle | 'unsupported', built: BuiltString, holes: Holes | undefined): string[] {
   const labels = labelsOf(built.parts);
   if (style === 'question') return ['?'];
   if (style === 'named') return labels.map((l) => `:${/([A-Za-z_][A-Za-z0-9_]*)$/.exec(l)?.[1] ?? 'value'}`);

@@ -73,6 +73,8 @@ function declaredName(ts: RuleContext['ts'], fn: ts.FunctionLikeDeclaration): st
   if ((ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
   const p = fn.parent;
   if ((ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && ts.isIdentifier(p.name)) return p.name.text;
+  if (ts.isBinaryExpression(p) && p.right === fn && ts.isPropertyAccessExpression(p.left)) return p.left.name.text;
+  if (ts.isFunctionExpression(fn) && fn.name) return fn.name.text;
   return undefined;
 }
 
@@ -139,6 +141,11 @@ function functionOf(ctx: RuleContext, arg: ts.Expression, depth = 0): ts.Functio
     if (decl && (ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl)) && decl.body) return decl;
     if (decl && (ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer) {
       const init = skipOuter(ts, decl.initializer);
+      if (ts.isFunctionExpression(init) || ts.isArrowFunction(init)) return init;
+    }
+    // CommonJS: `exports.create = async (req, res) => …`
+    if (decl && ts.isPropertyAccessExpression(decl) && ts.isBinaryExpression(decl.parent) && decl.parent.left === decl && decl.parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const init = skipOuter(ts, decl.parent.right);
       if (ts.isFunctionExpression(init) || ts.isArrowFunction(init)) return init;
     }
     return undefined;

@@ -1,11 +1,15 @@
 // Outgoing HTTP calls: which calls are requests to another service (global fetch,
 // undici, node-fetch, axios, got, node:http/https), and how each client expresses
-// the request's method, idempotency key, timeout and destination. Clients are
-// recognised by what the call resolves to (see callee.ts), never by names.
+// the request's method, idempotency key and timeout. Clients are recognised by what
+// the call resolves to (see callee.ts), never by names.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { originOf, resolveCall, skipOuter } from './callee';
-import { isRequestObject } from './http';
+import { clientSource, isClientValue, isLibraryDefault, projectDefaults, assignsDefaultsTimeout } from './outbound-http/clients';
+import { isZero, optionProperty, optionValue, propertyName } from './outbound-http/options';
+
+export { clientSource, isClientValue, symbolOf, type ClientSource } from './outbound-http/clients';
+export { optionProperty, optionValue } from './outbound-http/options';
 
 export type HttpClient = 'fetch' | 'axios' | 'got' | 'node-http' | 'undici';
 
@@ -26,14 +30,7 @@ export interface OutboundCall {
   readonly receiver: ts.Expression | undefined;
 }
 
-/** Where a client value comes from: the library's default export, or an instance made with a config. */
-export type ClientSource =
-  | { readonly kind: 'default' }
-  | { readonly kind: 'created'; readonly creation: ts.CallExpression; readonly holder: ts.Symbol | undefined }
-  | { readonly kind: 'unknown' };
-
 export type Presence = 'set' | 'missing' | 'unknown';
-export type Destination = 'local' | 'external' | 'unknown';
 
 const AXIOS_METHODS: Record<string, string | undefined> = {
   request: undefined,
@@ -51,8 +48,6 @@ const AXIOS_METHODS: Record<string, string | undefined> = {
 };
 const GOT_METHODS = ['get', 'post', 'put', 'patch', 'head', 'delete'];
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
-const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|\[::1\]|::1|0\.0\.0\.0)$/i;
-const MAX_DEPTH = 6;
 
 /** The outgoing HTTP request `call` makes, or undefined when it is not one (or it cannot tell). */
 export function outboundCall(ctx: RuleContext, call: ts.CallExpression): OutboundCall | undefined {
@@ -65,7 +60,7 @@ export function outboundCall(ctx: RuleContext, call: ts.CallExpression): Outboun
 
   if (target && isFetchFunction(ctx, target)) return fetchLike(ctx, call, 'fetch', label);
   if (target?.module === 'undici' && (target.name === 'fetch' || target.name === 'request') && isFunctionImport(ctx, callee, target)) {
-    return target.name === 'fetch' ? fetchLike(ctx, call, 'undici', label) : { ...fetchLike(ctx, call, 'undici', label), method: methodOption(ctx, call.arguments[1]) };
+    return fetchLike(ctx, call, 'undici', label);
   }
   if (target && (target.module === 'http' || target.module === 'https') && (target.name === 'get' || target.name === 'request') && isFunctionImport(ctx, callee, target)) {
     return nodeHttp(ctx, call, label, target.name);
@@ -165,27 +160,6 @@ function methodOption(ctx: RuleContext, options: ts.Expression | undefined): str
   return m && ctx.ts.isStringLiteralLike(skipOuter(ctx.ts, m)) ? (skipOuter(ctx.ts, m) as ts.StringLiteralLike).text.toUpperCase() : undefined;
 }
 
-/** The property `name` of an object-literal argument, as a property assignment or shorthand. */
-export function optionProperty(ctx: RuleContext, options: ts.Expression | undefined, name: string): ts.ObjectLiteralElementLike | undefined {
-  const { ts } = ctx;
-  const o = options && skipOuter(ts, options);
-  if (!o || !ts.isObjectLiteralExpression(o)) return undefined;
-  return o.properties.find((p) => (ts.isPropertyAssignment(p) || ts.isShorthandPropertyAssignment(p) || ts.isMethodDeclaration(p)) && propertyName(ts, p.name) === name);
-}
-
-function optionValue(ctx: RuleContext, options: ts.Expression | undefined, name: string): ts.Expression | undefined {
-  const p = optionProperty(ctx, options, name);
-  if (!p) return undefined;
-  if (ctx.ts.isPropertyAssignment(p)) return p.initializer;
-  if (ctx.ts.isShorthandPropertyAssignment(p)) return p.name;
-  return undefined;
-}
-
-function propertyName(ts: RuleContext['ts'], name: ts.PropertyName): string | undefined {
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
-  return undefined;
-}
-
 /** True for GET, HEAD, OPTIONS, PUT, DELETE, or any request carrying an `Idempotency-Key` header. */
 export function isIdempotent(ctx: RuleContext, out: OutboundCall): boolean {
   if (out.method && IDEMPOTENT.has(out.method)) return true;
@@ -248,11 +222,6 @@ function ownTimeout(ctx: RuleContext, out: OutboundCall): Presence {
     if (value && !isZero(ts, value)) return 'set';
   }
   return 'missing';
-}
-
-function isZero(ts: RuleContext['ts'], e: ts.Expression): boolean {
-  const x = skipOuter(ts, e);
-  return ts.isNumericLiteral(x) && Number(x.text) === 0;
 }
 
 /** `https.get(...).setTimeout(ms)` or `req.setTimeout(ms)` on the request it returns. */
@@ -345,278 +314,6 @@ function clientTimeout(ctx: RuleContext, out: OutboundCall): Presence {
 function creationBase(ctx: RuleContext, creation: ts.CallExpression): ts.Expression {
   const callee = skipOuter(ctx.ts, creation.expression);
   return ctx.ts.isPropertyAccessExpression(callee) ? callee.expression : callee;
-}
-
-// ---------------------------------------------------------------------------
-// Client values: the library default and the instances made from it
-
-/** True when `expr` is an axios/got client (the default export or an instance made from it). */
-export function isClientValue(ctx: RuleContext, expr: ts.Expression, pkg: 'axios' | 'got'): boolean {
-  const { ts } = ctx;
-  const type = ctx.checker.getTypeAtLocation(expr);
-  if (type.getCallSignatures().length > 0) {
-    const names = pkg === 'axios' ? ['AxiosStatic', 'AxiosInstance'] : ['Got'];
-    for (const symbol of [type.aliasSymbol, type.getSymbol()]) {
-      if (symbol && names.includes(symbol.name) && symbol.declarations?.some((d) => declaredIn(d, pkg))) return true;
-    }
-    // got's `Got` is an intersection; its alias survives only on the declared type.
-    if (pkg === 'got' && type.isIntersection() && type.types.some((t) => t.aliasSymbol?.name === 'GotRequestFunction' && t.aliasSymbol.declarations?.some((d) => declaredIn(d, pkg)))) return true;
-  }
-  // Plain JS without the library's types: follow the value to its import.
-  if (!ts.isIdentifier(skipOuter(ts, expr)) && !ts.isPropertyAccessExpression(skipOuter(ts, expr))) return false;
-  const origin = originOf(ctx, expr);
-  if (!origin || origin.module !== pkg || origin.members.length > 0) return false;
-  const path = origin.exportPath.filter((p) => p !== 'default');
-  return path.length === 0 || (path.length === 1 && (path[0] === 'create' || path[0] === 'extend') && origin.instance);
-}
-
-function declaredIn(decl: ts.Node, pkg: string): boolean {
-  return decl.getSourceFile().fileName.includes(`/node_modules/${pkg}/`);
-}
-
-/** The default export itself (`axios`, `got`), however it was imported. */
-function isLibraryDefault(ctx: RuleContext, expr: ts.Expression, pkg: 'axios' | 'got', depth = 0): boolean {
-  const { ts } = ctx;
-  const e = skipOuter(ts, expr);
-  if (depth > MAX_DEPTH) return false;
-  const symbol = symbolOf(ctx, e);
-  const decls = symbol?.declarations ?? [];
-  // axios's CommonJS types merge `declare const axios` with `declare namespace axios`.
-  if (decls.some((d) => declaredIn(d, pkg))) return decls.some((d) => ts.isVariableDeclaration(d) && ts.isIdentifier(d.name) && d.name.text === pkg);
-  const decl = decls[0];
-  if (decl && ts.isVariableDeclaration(decl) && decl.initializer && ts.isIdentifier(decl.name)) return isLibraryDefault(ctx, decl.initializer, pkg, depth + 1);
-  const origin = originOf(ctx, e);
-  return !!origin && origin.module === pkg && !origin.instance && origin.members.length === 0 && origin.exportPath.every((p) => p === 'default');
-}
-
-function symbolOf(ctx: RuleContext, e: ts.Expression): ts.Symbol | undefined {
-  const node = ctx.ts.isPropertyAccessExpression(e) ? e.name : e;
-  let symbol = ctx.checker.getSymbolAtLocation(node);
-  if (symbol && symbol.flags & ctx.ts.SymbolFlags.Alias) symbol = ctx.checker.getAliasedSymbol(symbol);
-  return symbol;
-}
-
-/** Follows a client value back to the default export or the `create`/`extend` call that made it. */
-export function clientSource(ctx: RuleContext, expr: ts.Expression, pkg: 'axios' | 'got', depth = 0): ClientSource {
-  const { ts } = ctx;
-  const e = skipOuter(ts, expr);
-  if (depth > MAX_DEPTH) return { kind: 'unknown' };
-  if (isLibraryDefault(ctx, e, pkg)) return { kind: 'default' };
-  if (ts.isCallExpression(e)) {
-    const callee = skipOuter(ts, e.expression);
-    const factory = pkg === 'axios' ? 'create' : 'extend';
-    if (ts.isPropertyAccessExpression(callee) && callee.name.text === factory && isClientValue(ctx, callee.expression, pkg)) {
-      return { kind: 'created', creation: e, holder: undefined };
-    }
-    return { kind: 'unknown' };
-  }
-  if (!ts.isIdentifier(e) && !ts.isPropertyAccessExpression(e)) return { kind: 'unknown' };
-  const symbol = symbolOf(ctx, e);
-  const decl = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
-  if (!symbol || !decl || decl.getSourceFile().isDeclarationFile) return { kind: 'unknown' };
-  const init = initializerOf(ctx, decl);
-  if (!init) return { kind: 'unknown' };
-  const source = clientSource(ctx, init, pkg, depth + 1);
-  return source.kind === 'created' ? { ...source, holder: symbol } : source;
-}
-
-/** `const x = …`, `private x = …`, or the single `this.x = …` of a class constructor. */
-function initializerOf(ctx: RuleContext, decl: ts.Declaration): ts.Expression | undefined {
-  const { ts } = ctx;
-  if (ts.isVariableDeclaration(decl)) return decl.initializer && decl.parent.flags & ts.NodeFlags.Const ? decl.initializer : undefined;
-  if (ts.isPropertyDeclaration(decl) || ts.isParameter(decl)) {
-    if (ts.isPropertyDeclaration(decl) && decl.initializer) return decl.initializer;
-    const cls = ts.isPropertyDeclaration(decl) ? decl.parent : undefined;
-    const ctor = cls && ts.isClassDeclaration(cls) ? cls.members.find(ts.isConstructorDeclaration) : undefined;
-    if (!ctor?.body || !decl.name || !ts.isIdentifier(decl.name)) return undefined;
-    const name = decl.name.text;
-    const assigned = ctor.body.statements.flatMap((s) => {
-      if (!ts.isExpressionStatement(s) || !ts.isBinaryExpression(s.expression) || s.expression.operatorToken.kind !== ts.SyntaxKind.EqualsToken) return [];
-      const left = s.expression.left;
-      return ts.isPropertyAccessExpression(left) && left.expression.kind === ts.SyntaxKind.ThisKeyword && left.name.text === name ? [s.expression.right] : [];
-    });
-    return assigned.length === 1 ? assigned[0] : undefined;
-  }
-  return undefined;
-}
-
-/** `x.defaults.timeout = …` or `x.defaults = { …timeout… }` for the client held by `holder`. */
-function assignsDefaultsTimeout(ctx: RuleContext, sf: ts.SourceFile, holder: ts.Symbol | 'axios-default'): boolean {
-  const { ts } = ctx;
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.EqualsToken && ts.isPropertyAccessExpression(n.left)) {
-      const left = n.left;
-      const base =
-        left.name.text === 'timeout' && ts.isPropertyAccessExpression(left.expression) && left.expression.name.text === 'defaults' && !isZero(ts, n.right)
-          ? left.expression.expression
-          : left.name.text === 'defaults' && ts.isObjectLiteralExpression(skipOuter(ts, n.right)) && optionProperty(ctx, n.right, 'timeout')
-            ? left.expression
-            : undefined;
-      if (base && (holder === 'axios-default' ? isLibraryDefault(ctx, base, 'axios') : symbolOf(ctx, skipOuter(ts, base)) === holder)) found = true;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(sf);
-  return found;
-}
-
-interface ProjectDefaults {
-  readonly axiosDefaultTimeout: boolean;
-  readonly globalDispatcher: boolean;
-}
-
-const defaultsCache = new WeakMap<ts.Program, Map<string, ProjectDefaults>>();
-
-/**
- * Settings that bound every request of a package's process: `axios.defaults.timeout`,
- * undici's `setGlobalDispatcher`. Looked for in the files of the same package only:
- * another package of a monorepo runs in another process.
- */
-function projectDefaults(ctx: RuleContext): ProjectDefaults {
-  const program = ctx.program;
-  const pkg = ctx.project.packageJson(ctx.fileName);
-  const scope = `${pkg ? pkg.path.slice(0, pkg.path.lastIndexOf('/')) : ctx.project.root}/`;
-  let perScope = defaultsCache.get(program);
-  if (!perScope) defaultsCache.set(program, (perScope = new Map()));
-  let found = perScope.get(scope);
-  if (found) return found;
-  const { ts } = ctx;
-  let axiosDefaultTimeout = false;
-  let globalDispatcher = false;
-  for (const sf of program.getSourceFiles()) {
-    if (sf.isDeclarationFile || !sf.fileName.startsWith(scope) || sf.fileName.includes('/node_modules/')) continue;
-    // Cheap text gates before anything else.
-    if (!sf.text.includes('defaults') && !sf.text.includes('setGlobalDispatcher')) continue;
-    // A file of a nested package belongs to that package.
-    if (ctx.project.packageJson(sf.fileName)?.path !== pkg?.path) continue;
-    if (!axiosDefaultTimeout && sf.text.includes('defaults') && assignsDefaultsTimeout(ctx, sf, 'axios-default')) axiosDefaultTimeout = true;
-    if (!globalDispatcher && sf.text.includes('setGlobalDispatcher')) {
-      const visit = (n: ts.Node): void => {
-        const target = ts.isCallExpression(n) ? resolveCall(ctx, n) : undefined;
-        if (target?.module === 'undici' && target.name === 'setGlobalDispatcher') globalDispatcher = true;
-        else ts.forEachChild(n, visit);
-      };
-      visit(sf);
-    }
-  }
-  found = { axiosDefaultTimeout, globalDispatcher };
-  perScope.set(scope, found);
-  return found;
-}
-
-// ---------------------------------------------------------------------------
-// Destination
-
-/**
- * Where the request goes: 'local' for a relative URL (the page's own origin in a
- * browser) or a loopback host, 'external' for another host, 'unknown' when the URL
- * is computed from something we cannot read (configuration, a parameter).
- */
-export function destinationOf(ctx: RuleContext, out: OutboundCall): Destination {
-  if (out.client === 'node-http' && !out.url) {
-    // http.request({ hostname, path }): no host means localhost.
-    const o = out.options && skipOuter(ctx.ts, out.options);
-    if (!o || !ctx.ts.isObjectLiteralExpression(o) || o.properties.some((p) => ctx.ts.isSpreadAssignment(p))) return 'unknown';
-    const host = optionValue(ctx, o, 'hostname') ?? optionValue(ctx, o, 'host');
-    if (!host) return 'local';
-    const h = constantString(ctx, host);
-    return h === undefined ? 'unknown' : LOOPBACK.test(h.replace(/:\d+$/, '')) ? 'local' : 'external';
-  }
-  const base = out.receiver && (out.client === 'axios' || out.client === 'got') ? baseUrlOf(ctx, out) : undefined;
-  const url = out.url ? classifyUrl(ctx, out.url, 0) : 'unknown';
-  if (url === 'local' && base) return base;
-  return url;
-}
-
-/** The `baseURL`/`prefixUrl` of the instance a relative URL is resolved against. */
-function baseUrlOf(ctx: RuleContext, out: OutboundCall): Destination | undefined {
-  const source = clientSource(ctx, out.receiver!, out.client === 'axios' ? 'axios' : 'got');
-  if (source.kind === 'unknown') return 'unknown';
-  if (source.kind === 'default') return undefined;
-  for (const config of source.creation.arguments) {
-    const value = optionValue(ctx, config, out.client === 'axios' ? 'baseURL' : 'prefixUrl');
-    if (value) return classifyUrl(ctx, value, 0);
-  }
-  return undefined;
-}
-
-function classifyUrl(ctx: RuleContext, expr: ts.Expression, depth: number): Destination {
-  const { ts } = ctx;
-  const e = skipOuter(ts, expr);
-  if (depth > MAX_DEPTH) return 'unknown';
-  const text = constantString(ctx, e);
-  if (text !== undefined) return classifyText(text);
-  if (ts.isTemplateExpression(e)) {
-    if (e.head.text) return classifyText(e.head.text, true);
-    return classifyUrl(ctx, e.templateSpans[0].expression, depth + 1);
-  }
-  if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) return classifyUrl(ctx, e.left, depth + 1);
-  if (ts.isNewExpression(e) && e.arguments && e.arguments.length > 0) {
-    // new URL(path, base): the base decides the host.
-    return classifyUrl(ctx, e.arguments[e.arguments.length > 1 ? 1 : 0], depth + 1);
-  }
-  if (isOwnOrigin(ctx, e)) return 'local';
-  if (ts.isIdentifier(e)) {
-    const decl = symbolOf(ctx, e)?.valueDeclaration;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.parent.flags & ts.NodeFlags.Const) return classifyUrl(ctx, decl.initializer, depth + 1);
-  }
-  return 'unknown';
-}
-
-const OWN_ORIGIN_MEMBERS = ['url', 'originalUrl', 'nextUrl', 'origin', 'protocol', 'hostname', 'host'];
-
-/** `req.url`, `request.nextUrl.origin`, `req.get('host')`: the address this server was called at. */
-function isOwnOrigin(ctx: RuleContext, e: ts.Expression): boolean {
-  const { ts } = ctx;
-  // req.get('host') / req.header('host')
-  if (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['get', 'header'].includes(e.expression.name.text)) {
-    const arg = e.arguments[0];
-    return !!arg && ts.isStringLiteralLike(arg) && arg.text.toLowerCase() === 'host' && isRequestObject(ctx, e.expression.expression);
-  }
-  let n: ts.Expression = e;
-  let firstMember: string | undefined;
-  while (ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) {
-    if (ts.isPropertyAccessExpression(n)) firstMember = n.name.text;
-    else firstMember = ts.isStringLiteralLike(n.argumentExpression) ? n.argumentExpression.text : undefined;
-    const inner = skipOuter(ts, n.expression);
-    if (isRequestObject(ctx, inner)) {
-      // req.headers.host
-      if (firstMember === 'headers') return n !== e && ts.isPropertyAccessExpression(e) && e.name.text === 'host';
-      return !!firstMember && OWN_ORIGIN_MEMBERS.includes(firstMember);
-    }
-    n = inner;
-  }
-  return false;
-}
-
-/** A string the expression always has: a literal, or a const initialised with one. */
-function constantString(ctx: RuleContext, expr: ts.Expression): string | undefined {
-  const { ts } = ctx;
-  const e = skipOuter(ts, expr);
-  if (ts.isStringLiteralLike(e)) return e.text;
-  if (ts.isIdentifier(e)) {
-    const decl = symbolOf(ctx, e)?.valueDeclaration;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.parent.flags & ts.NodeFlags.Const && ts.isStringLiteralLike(skipOuter(ts, decl.initializer))) {
-      return (skipOuter(ts, decl.initializer) as ts.StringLiteralLike).text;
-    }
-  }
-  return undefined;
-}
-
-function classifyText(text: string, prefixOnly = false): Destination {
-  const m = /^(?:([a-z][a-z0-9+.-]*):)?\/\/([^/?#]*)/i.exec(text);
-  if (m) {
-    if (m[1] && !/^https?$/i.test(m[1])) return 'unknown';
-    const host = m[2].replace(/^[^@]*@/, '').replace(/:\d*$/, '');
-    // `http://${host}`: the host is not in the literal part.
-    if (prefixOnly && m[0].length === text.length) return 'external';
-    return LOOPBACK.test(host) ? 'local' : 'external';
-  }
-  if (/^[a-z][a-z0-9+.-]*:/i.test(text)) return 'unknown';
-  // A path without scheme or host is relative to the page (or to an instance's base URL).
-  return 'local';
 }
 
 /** The option that bounds one attempt, as the client spells it. */

@@ -5,7 +5,7 @@
 // declaration (or, in plain JS, its import) belongs to, never by names alone.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
-import { packageOfFile, resolveCall, skipOuter } from './callee';
+import { originOf, packageOfFile, resolveCall, skipOuter } from './callee';
 
 /** Libraries a quick fix can write schemas for, in order of preference. */
 export type SchemaLibrary = 'zod' | 'joi' | 'yup' | 'valibot';
@@ -87,6 +87,10 @@ export function validatingCall(ctx: RuleContext, call: ts.CallExpression): Valid
   // Cheap syntactic filter first: asking the checker about every call is what costs.
   if (ts.isPropertyAccessExpression(callee) && !VALIDATING_NAMES.has(callee.name.text)) return undefined;
   if (!ts.isPropertyAccessExpression(callee) && !ts.isIdentifier(callee)) return undefined;
+  // `User.create(…)` on a mongoose model: its import says it is no validator, and asking
+  // the checker about such a call can cost seconds on a cold program.
+  const origin = originOf(ctx, ts.isPropertyAccessExpression(callee) ? callee.expression : callee);
+  if (origin && !origin.module.startsWith('.') && !VALIDATING_METHODS[origin.module] && !VALIDATING_FUNCTION_TYPES[origin.module]) return undefined;
   const target = resolveCall(ctx, call);
   if (target?.module) {
     const spec = VALIDATING_METHODS[target.module]?.[target.name];

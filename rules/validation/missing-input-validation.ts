@@ -9,11 +9,12 @@ import type { Rule, RuleContext } from '../api';
 import { findRouteHandlers, registrationsOf, type RouteHandler } from '../shared/http';
 import { GLOBAL_REQUEST_VALIDATORS } from '../shared/validation-libs';
 import { routeCoverage } from './missing-input-validation/coverage';
+import { detachedCandidates } from './missing-input-validation/detached';
 import { buildFix } from './missing-input-validation/fix';
 import { analyzeFunction, fieldKey } from './missing-input-validation/function-facts';
 import { handlerLabel } from './missing-input-validation/naming';
 import { nestParameters, type DtoNote } from './missing-input-validation/nest';
-import type { FieldRead, Part, Seed, WholeUse } from './missing-input-validation/sources';
+import { isFieldParameter, type FieldRead, type Part, type Seed, type WholeUse } from './missing-input-validation/sources';
 import type { Verdict } from './missing-input-validation/verdict';
 
 const MAX_NAMED = 4;
@@ -48,56 +49,6 @@ export const rule: Rule = {
     }
   },
 };
-
-/**
- * Functions of this file that could be handlers routed elsewhere: module-level
- * functions, methods and function-valued properties whose body reads `.body`,
- * `.query` or `.params` of a parameter (a cheap syntactic filter before the
- * registration lookup decides).
- */
-function detachedCandidates(ctx: RuleContext): ts.FunctionLikeDeclaration[] {
-  const { ts } = ctx;
-  const out: ts.FunctionLikeDeclaration[] = [];
-  const consider = (fn: ts.Node | undefined): void => {
-    if (fn && (ts.isFunctionDeclaration(fn) || ts.isMethodDeclaration(fn) || ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.body && readsRequestParts(ctx, fn)) out.push(fn);
-  };
-  const members = (node: ts.Node): void => {
-    if (ts.isObjectLiteralExpression(node)) for (const p of node.properties) consider(ts.isPropertyAssignment(p) ? skipParens(ts, p.initializer) : p);
-    if (ts.isClassLike(node)) for (const m of node.members) consider(ts.isPropertyDeclaration(m) ? m.initializer && skipParens(ts, m.initializer) : m);
-  };
-  for (const stmt of ctx.sourceFile.statements) {
-    if (ts.isFunctionDeclaration(stmt)) consider(stmt);
-    else if (ts.isClassDeclaration(stmt)) members(stmt);
-    else if (ts.isVariableStatement(stmt)) {
-      for (const d of stmt.declarationList.declarations) {
-        const init = d.initializer && skipParens(ts, d.initializer);
-        if (init && (ts.isArrowFunction(init) || ts.isFunctionExpression(init))) consider(init);
-        else if (init) members(init);
-      }
-    } else if (ts.isExportAssignment(stmt)) members(skipParens(ts, stmt.expression));
-  }
-  return out;
-}
-
-function skipParens(ts: RuleContext['ts'], e: ts.Expression): ts.Expression {
-  while (ts.isParenthesizedExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e)) e = e.expression;
-  return e;
-}
-
-function readsRequestParts(ctx: RuleContext, fn: ts.FunctionLikeDeclaration): boolean {
-  const { ts } = ctx;
-  const params = new Set(fn.parameters.flatMap((p) => (ts.isIdentifier(p.name) ? [p.name.text] : [])));
-  if (!params.size && !fn.parameters.some((p) => ts.isObjectBindingPattern(p.name))) return false;
-  let found = fn.parameters.some((p) => ts.isObjectBindingPattern(p.name));
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isPropertyAccessExpression(n) && ts.isIdentifier(n.expression) && params.has(n.expression.text) && ['body', 'query', 'params'].includes(n.name.text)) found = true;
-    else if (ts.isVariableDeclaration(n) && n.initializer && ts.isIdentifier(n.initializer) && params.has(n.initializer.text) && ts.isObjectBindingPattern(n.name)) found = true;
-    else ts.forEachChild(n, visit);
-  };
-  if (fn.body) visit(fn.body);
-  return found;
-}
 
 /** The function that answers the request: not a middleware, an error handler or an app-wide `use`. */
 function isEndpoint(ctx: RuleContext, h: RouteHandler): boolean {
@@ -172,8 +123,8 @@ function advice(v: Verdict, reads: readonly (FieldRead | WholeUse)[]): string {
   if (note?.problem === 'no-pipe') return `\`${note.className}\` has class-validator rules but no \`ValidationPipe\` runs them, so install one with \`app.useGlobalPipes(new ValidationPipe())\``;
   if (note?.problem === 'no-rules') return `\`${note.className}\` has no class-validator rules, so add them (with a \`ValidationPipe\`) or parse \`${note.parameter}\` with a schema first`;
   // A Nest `@Query('q') q` parameter: there is no part to parse, only the value.
-  const param = reads.find((r): r is FieldRead => 'isAccess' in r && !r.isAccess && v.handler.framework === 'nest' && r.origin.holder === r.node.parent);
+  const param = reads.find((r): r is FieldRead => 'isAccess' in r && isFieldParameter(r));
   if (param) return `check \`${param.label}\` before use, or bind the whole ${param.part === 'params' ? 'route parameters' : param.part} to a class-validator DTO`;
-  const origins = v.parts.map((p) => reads.find((r) => r.part === p)!.origin.label);
+  const origins = v.parts.map((p) => reads.find((r) => r.part === p)!.origin.label.replace(/^\((.*)\)$/, '$1'));
   return `parse ${origins.map((o) => `\`${o}\``).join(' and ')} with a schema first`;
 }

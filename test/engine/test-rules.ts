@@ -75,3 +75,19 @@ export const typeAware: Rule = {
     visit(ctx.sourceFile);
   },
 };
+
+/** Works until the engine says stop, as a long rule should. */
+export const cooperative: Rule = {
+  id: 'missing-input-validation',
+  category: 'validation',
+  cwe: [],
+  defaultSeverity: 'warning',
+  description: 'test rule: runs until told to stop',
+  needsTypes: false,
+  fixable: false,
+  check(ctx) {
+    while (!ctx.isCancellationRequested()) {
+      // one more unit of work
+    }
+  },
+};

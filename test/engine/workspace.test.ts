@@ -2,7 +2,7 @@
 // failing rules, the time budget, skipped files, excludes and broken tsconfigs.
 import * as assert from 'node:assert/strict';
 import { Workspace } from '../../server/src/engine/workspace';
-import { flagDebugger, slow, throwing, typeAware } from './test-rules';
+import { cooperative, flagDebugger, slow, throwing, typeAware } from './test-rules';
 import { removeProject, tempProject } from './temp-project';
 
 describe('workspace', () => {
@@ -62,6 +62,16 @@ describe('workspace', () => {
     assert.deepEqual(r.budgetSkipped, ['swallowed-error']);
     const notice = r.findings.find((f) => f.ruleId === 'skipped-file');
     assert.ok(notice && /not run: swallowed-error/.test(notice.message));
+    ws.dispose();
+  });
+
+  it('says which rule was cut short when it stopped early at the budget', () => {
+    const root = project({ '.hardening.json': '{ "timeBudgetMs": 50 }', 'a.ts': 'debugger;\n' });
+    const ws = new Workspace({ roots: [root], rules: [flagDebugger, cooperative] });
+    const r = ws.analyzeFile(`${root}/a.ts`);
+    assert.deepEqual(r.budgetCutShort, ['missing-input-validation']);
+    const notice = r.findings.find((f) => f.ruleId === 'skipped-file');
+    assert.ok(notice && /cut short: missing-input-validation/.test(notice.message), notice?.message);
     ws.dispose();
   });
 

@@ -146,6 +146,7 @@ describe('language server units', () => {
       findings: [],
       ruleFailures: [{ ruleId: 'sql-injection', message: 'boom', stack: 'Error: boom\n    at check (sql-injection.ts:10:5)' }],
       budgetSkipped: [],
+      budgetCutShort: [],
       cancelled: false,
     });
     log.analysis(analysis('/a.ts'));

@@ -47,6 +47,8 @@ function existingHelper(ctx: RuleContext, isTs: boolean): string | undefined {
   const base = pkg ? dirOf(pkg.path) : ctx.project.root;
   const exts = isTs ? ['ts', 'mts', 'cts'] : ['js', 'mjs', 'cjs'];
   const found = ctx.project.findFiles(exts.map((e) => `**/${HELPER_BASENAME}.${e}`), base).filter((f) => {
+    // A nested package is another project: its helper is not importable from here.
+    if (ctx.project.packageJson(f)?.path !== pkg?.path) return false;
     const text = ctx.project.readFile(f);
     return text !== undefined && exportsHelper(ctx, text);
   });

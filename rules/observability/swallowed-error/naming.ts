@@ -14,7 +14,7 @@ export interface Context {
   readonly name?: string;
   /** The first call of the try block, when there is no enclosing function. */
   readonly call?: string;
-  /** For the log line: '<logMessage>'. */
+  /** The message of the log call the fix adds ('loadUser failed'). */
   readonly logMessage: string;
 }
 

@@ -37,8 +37,10 @@ export class TextEdits {
     return out;
   }
 
+  /** The edits, with the file's own line endings. */
   toFileEdits(fileName: string): FileEdit[] {
-    return this.edits.map((e) => ({ fileName, start: e.start, end: e.end, newText: e.text }));
+    const crlf = this.source.includes('\r\n');
+    return this.edits.map((e) => ({ fileName, start: e.start, end: e.end, newText: crlf ? e.text.replace(/\r?\n/g, '\r\n') : e.text }));
   }
 }
 

@@ -12,7 +12,7 @@ import type { Verdict } from './verdict';
 import { addDependencyEdits, ensureImport, lineStart, Namer, TextEdits } from './edit-helpers';
 import { fieldShapes, shapesOfType, type FieldShape } from './field-shapes';
 import { LIBRARY_IMPORT, NS, WRITERS } from './schema-text';
-import type { Part } from './sources';
+import { isFieldParameter, type Part } from './sources';
 
 const ZOD_RANGE = '^4.0.0';
 const PART_NAMES: Readonly<Record<Part, string>> = { body: 'Body', query: 'Query', params: 'Params' };
@@ -53,8 +53,8 @@ export function buildFix(ctx: RuleContext, v: Verdict): Fix | undefined {
     const reads = facts.data.fields.filter((f) => f.part === part);
     const wholes = facts.data.wholes.filter((w) => w.part === part);
     const origins = [...reads.map((r) => r.origin), ...wholes.map((w) => w.origin)];
-    // URLSearchParams reads and Nest single-field parameters are not rewritten by this fix.
-    if (origins.some((o) => o.search) || reads.some((r) => !r.isAccess && ts.isParameter(r.node))) return undefined;
+    // URLSearchParams/FormData reads and Nest single-field parameters are not rewritten by this fix.
+    if (origins.some((o) => o.search) || reads.some(isFieldParameter)) return undefined;
     // Used whole, every field matters; otherwise a field the code only tests may be absent.
     const used = new Set((wholes.length ? reads : facts.usedFields.filter((f) => f.part === part)).map((f) => f.field));
     let shapes = fieldShapes(ctx, facts.data, reads, used, fn);
@@ -63,25 +63,32 @@ export function buildFix(ctx: RuleContext, v: Verdict): Fix | undefined {
     const schemaName = namer.module(`${base}${PART_NAMES[part]}`);
     const holder = origins.map((o) => o.holder).find((h) => h);
     const replaced = holder && ts.isVariableDeclaration(holder) ? replaceableStatement(ctx, fn, holder) : undefined;
+    const bases = [...reads.flatMap((r) => (r.isAccess ? [accessBase(ts, r.node as ts.Expression)] : [])), ...wholes.map((w) => w.node), ...facts.data.producers].filter((p) => {
+      const kind = facts.data.kindOf(p);
+      return kind?.kind === 'part' && kind.part === part;
+    });
     let subject: string;
     let target: string;
+    // An identifier that stands for the whole part and is rewritten to the parsed data:
+    // a Nest `@Body() dto`, a destructured `({ body }, res)`.
+    let alias: ts.Symbol | undefined;
     if (replaced && holder && ts.isVariableDeclaration(holder) && holder.initializer) {
       subject = holder.initializer.getText();
       target = (holder.name as ts.Identifier).text;
-    } else if (holder && ts.isParameter(holder)) {
-      subject = holder.name.getText();
-      target = namer.local(part);
     } else {
-      const producer = [...facts.data.producers, ...reads.flatMap((r) => (r.isAccess ? [accessBase(ts, r.node as ts.Expression)] : []))]
-        .filter((p) => facts.data.kindOf(p)?.kind === 'part' && (facts.data.kindOf(p) as { part: Part }).part === part && !ts.isIdentifier(skipOuter(ts, p)))
-        .sort((a, b) => a.getStart() - b.getStart())[0];
-      if (!producer) return undefined;
-      subject = skipOuter(ts, producer).getText();
+      const producer = bases.filter((p) => !ts.isIdentifier(skipOuter(ts, p))).sort((a, b) => a.getStart() - b.getStart())[0];
+      if (producer) subject = skipOuter(ts, producer).getText();
+      else {
+        alias = soleAlias(ctx, bases);
+        if (!alias) return undefined;
+        subject = alias.name;
+      }
       target = namer.local(part);
     }
-    const resultName = namer.local(`parsed${target[0].toUpperCase()}${target.slice(1)}`);
+    // yup reports failure by throwing: the name is the caught error's.
+    const resultName = namer.local(lib === 'yup' ? 'validationError' : `parsed${target[0].toUpperCase()}${target.slice(1)}`);
     plans.push({ part, schemaName, shapes, subject, target, resultName, replaces: replaced });
-    rewriteReads(ctx, v, part, target, replaced, holder && ts.isParameter(holder) ? holder : undefined, edits);
+    rewriteReads(ctx, v, part, target, replaced, alias, edits);
   }
 
   // The parse statements, at the top of the handler (or where the part was first stored).
@@ -113,7 +120,11 @@ export function buildFix(ctx: RuleContext, v: Verdict): Fix | undefined {
   // The schemas, at module level above the statement that holds the handler.
   const anchor = topLevelStatement(ctx, fn);
   const declarations = plans.map((p) => `const ${p.schemaName} = ${writer.schema(p.shapes, p.part, indentUnit, !isJs)};`.split(NS).join(local));
-  edits.insert(anchorPosition(ctx, anchor), `${declarations.join('\n\n')}\n\n`);
+  const at = anchorPosition(ctx, anchor);
+  // Keep a blank line between the schema and the statement above it.
+  const previousLine = sf.text.slice(lineStart(sf.text, Math.max(0, at - 1)), Math.max(0, at - 1));
+  const spacer = at > 0 && previousLine.trim() !== '' ? '\n' : '';
+  edits.insert(at, `${spacer}${declarations.join('\n\n')}\n\n`);
 
   const fileEdits: FileEdit[] = edits.toFileEdits(ctx.fileName);
   if (!known) fileEdits.push(...addDependencyEdits(ctx, 'zod', ZOD_RANGE));
@@ -137,17 +148,29 @@ function accessBase(ts: RuleContext['ts'], access: ts.Expression): ts.Expression
 }
 
 /** Points every read of the part at the parsed data. */
-function rewriteReads(ctx: RuleContext, v: Verdict, part: Part, target: string, replaced: ts.Statement | undefined, param: ts.ParameterDeclaration | undefined, edits: TextEdits): void {
+/** The one parameter or destructured binding all reads of the part go through, if there is one. */
+function soleAlias(ctx: RuleContext, bases: readonly ts.Expression[]): ts.Symbol | undefined {
+  const { ts } = ctx;
+  const symbols = new Set<ts.Symbol | undefined>();
+  for (const b of bases) {
+    const e = skipOuter(ts, b);
+    symbols.add(ts.isIdentifier(e) ? ctx.checker.getSymbolAtLocation(e) : undefined);
+  }
+  const [symbol] = symbols;
+  const decl = symbol?.valueDeclaration;
+  return symbols.size === 1 && decl && (ts.isParameter(decl) || ts.isBindingElement(decl)) && ts.isIdentifier(decl.name) ? symbol : undefined;
+}
+
+function rewriteReads(ctx: RuleContext, v: Verdict, part: Part, target: string, replaced: ts.Statement | undefined, alias: ts.Symbol | undefined, edits: TextEdits): void {
   const { ts } = ctx;
   const data = v.facts.data;
   const inReplaced = (n: ts.Node): boolean => !!replaced && n.getStart() >= replaced.getStart() && n.getEnd() <= replaced.getEnd();
-  const paramSymbol = param && ts.isIdentifier(param.name) ? ctx.checker.getSymbolAtLocation(param.name) : undefined;
   const rewrite = (e: ts.Expression): void => {
     if (inReplaced(e)) return;
     const inner = skipOuter(ts, e);
     if (ts.isIdentifier(inner)) {
-      // Aliases keep their name (their initializer is rewritten); a Nest parameter is replaced.
-      if (paramSymbol && data.symbolOf(inner) === paramSymbol) edits.replace(e.getStart(), e.getEnd(), target);
+      // Aliases keep their name (their initializer is rewritten), except the one the parse replaces.
+      if (alias && data.symbolOf(inner) === alias) edits.replace(e.getStart(), e.getEnd(), target);
       return;
     }
     edits.replace(e.getStart(), e.getEnd(), target);

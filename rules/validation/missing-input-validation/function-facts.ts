@@ -3,7 +3,7 @@
 // value (stored, computed with, sent on) rather than only log or test it.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { resolveCall, skipOuter } from '../../shared/callee';
+import { originOf, resolveCall, skipOuter } from '../../shared/callee';
 import { loggerLibraryOf } from '../../shared/logger';
 import { packageOfValueType, validatesWhenEvaluated, validatingCall } from '../../shared/validation-libs';
 import { carriersOf, readRequestData, type Carrier, type FieldRead, type Part, type RequestData, type Seed, type WholeUse } from './sources';
@@ -74,7 +74,7 @@ export function analyzeFunction(ctx: RuleContext, fn: ts.FunctionLikeDeclaration
     const carriers = carriersOf(ctx, data, read, fn);
     let used = !read.isAccess && ts.isBindingElement(read.node) && !ts.isIdentifier(read.node.name);
     for (const c of carriers) {
-      const role = carrierRole(ctx, c);
+      const role = carrierRole(ctx, c, depth);
       if (role === 'guard') guardedFields.add(fieldKey(read.part, read.field));
       else if (role === 'use') used = true;
     }
@@ -94,7 +94,7 @@ const TYPE_TEST_FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
 const ALLOW_LIST_RECEIVERS = new Set(['Array', 'ReadonlyArray', 'Set', 'ReadonlySet', 'Map', 'ReadonlyMap']);
 
 /** How a carried field value is used: a use, an inert read (logged, tested for presence), or a type/allow-list guard. */
-export function carrierRole(ctx: RuleContext, carrier: Carrier): Role {
+export function carrierRole(ctx: RuleContext, carrier: Carrier, depth = 0): Role {
   const { ts } = ctx;
   const e = carrier.expr;
   const p = e.parent;
@@ -115,11 +115,22 @@ export function carrierRole(ctx: RuleContext, carrier: Carrier): Role {
     if (isTypeTestCall(ctx, p) || isAllowListCall(ctx, p, e) || isPatternTest(ctx, p, e)) return resultIsUsed(ctx, p) ? 'guard' : 'inert';
     const v = validatingCall(ctx, p);
     if (v?.subject === e) return validatesWhenEvaluated(ctx, p, v) ? 'guard' : 'inert';
+    // parsePage(req.query.page): a project function that checks its parameter (one level).
+    if (depth === 0 && checksParameter(ctx, p, p.arguments.indexOf(e))) return 'guard';
   }
   if (isLengthBound(ctx, e)) return 'guard';
   if (ts.isCallExpression(p) && p.expression === e) return 'use';
   if (insideLoggingCall(ctx, e)) return 'inert';
   return 'use';
+}
+
+/** The project function called checks (type-tests, allow-lists or validates) the parameter at `index`. */
+function checksParameter(ctx: RuleContext, call: ts.CallExpression, index: number): boolean {
+  const fn = projectFunctionOf(ctx, call);
+  const param = fn?.parameters[index];
+  if (!fn || !param || param.dotDotDotToken || !ctx.ts.isIdentifier(param.name)) return false;
+  const seed = { node: param.name, kind: { kind: 'field' as const, part: 'body' as const, field: param.name.text, origin: { label: param.name.text } }, declaration: param };
+  return analyzeFunction(ctx, fn, [seed], 1).guardedFields.size > 0;
 }
 
 function isEquality(ts: RuleContext['ts'], op: ts.SyntaxKind): boolean {
@@ -213,19 +224,27 @@ export function insideLoggingCall(ctx: RuleContext, expr: ts.Expression): boolea
   }
 }
 
+const LOGGER_PACKAGES = new Set(['pino', 'winston', 'bunyan', 'debug', 'loglevel', 'log4js', 'consola', 'signale', 'npmlog', 'roarr']);
+
 export function isLoggingCall(ctx: RuleContext, call: ts.CallExpression): boolean {
   const { ts } = ctx;
   const callee = skipOuter(ts, call.expression);
-  if (ts.isPropertyAccessExpression(callee)) {
-    const receiver = skipOuter(ts, callee.expression);
-    if (ts.isIdentifier(receiver) && receiver.text === 'console') {
-      const decl = ctx.checker.getSymbolAtLocation(receiver)?.declarations?.[0];
-      return !decl || decl.getSourceFile().isDeclarationFile;
-    }
-    if (loggerLibraryOf(ctx, receiver)) return true;
+  const receiver = ts.isPropertyAccessExpression(callee) ? skipOuter(ts, callee.expression) : undefined;
+  if (receiver && ts.isIdentifier(receiver) && receiver.text === 'console') {
+    const decl = ctx.checker.getSymbolAtLocation(receiver)?.declarations?.[0];
+    return !decl || decl.getSourceFile().isDeclarationFile;
   }
-  const pkg = packageOfValueType(ctx, callee);
-  return pkg === 'debug';
+  // The import a receiver comes from, then where the called function is declared, decide
+  // cheaply for most calls; the logger's type (Nest's Logger, a wrapper) is only asked
+  // about when they say nothing.
+  const origin = packageByImports(ctx, call);
+  if (origin) return LOGGER_PACKAGES.has(origin);
+  const target = resolveCall(ctx, call);
+  if (target?.module && LOGGER_PACKAGES.has(target.module)) return true;
+  if (target?.module === '@nestjs/common') return target.owner === 'Logger' || target.owner === 'LoggerService' || target.owner === 'ConsoleLogger';
+  if (target?.module || target?.isGlobal) return false;
+  if (receiver && loggerLibraryOf(ctx, receiver)) return true;
+  return packageOfValueType(ctx, callee) === 'debug';
 }
 
 // ---- what a whole part is used for ----
@@ -268,8 +287,13 @@ function callVerdict(ctx: RuleContext, call: ts.CallExpression | ts.NewExpressio
     if (v) return 'inert';
     if (isLoggingCall(ctx, call)) return 'inert';
   }
+  const arg = call.arguments![argIndex];
+  const raw = part === 'body' && !ts.isObjectLiteralExpression(arg) && !ts.isArrayLiteralExpression(arg);
+  // A package's function (known from the imports, without asking the checker): the data is used.
+  if (packageByImports(ctx, call)) return raw && takesRawPayload(ctx, arg) ? 'inert' : 'use';
   const target = resolveCall(ctx, call);
-  if ((target?.isGlobal || target?.module) && takesRawPayload(ctx, call.arguments![argIndex])) return 'inert';
+  // Only a body passed as it is can be a raw payload (express.raw(), a webhook).
+  if ((target?.isGlobal || target?.module) && raw && takesRawPayload(ctx, arg)) return 'inert';
   if (target?.isGlobal) {
     const owner = ts.isPropertyAccessExpression(call.expression) && ts.isIdentifier(call.expression.expression) ? call.expression.expression.text : undefined;
     if (owner === 'JSON') return 'inert';
@@ -285,6 +309,14 @@ function callVerdict(ctx: RuleContext, call: ts.CallExpression | ts.NewExpressio
   if (facts.validatedParts.size > 0) return 'validates';
   const usedField = facts.usedFields.some((f) => !facts.guardedFields.has(fieldKey(f.part, f.field)));
   return usedField || facts.usedWholes.length > 0 ? 'use' : 'inert';
+}
+
+/** The package a call's function comes from, by following its receiver or name to an import; undefined for project code or unknown. */
+function packageByImports(ctx: RuleContext, call: ts.CallExpression | ts.NewExpression): string | undefined {
+  const { ts } = ctx;
+  const callee = skipOuter(ts, call.expression);
+  const origin = originOf(ctx, ts.isPropertyAccessExpression(callee) ? callee.expression : callee);
+  return origin && !origin.module.startsWith('.') && !origin.module.startsWith('/') ? origin.module : undefined;
 }
 
 /**
@@ -304,9 +336,16 @@ function takesRawPayload(ctx: RuleContext, arg: ts.Expression | undefined): bool
 /** The body of the project function a call invokes (not a declaration in a package). */
 export function projectFunctionOf(ctx: RuleContext, call: ts.CallExpression | ts.NewExpression): ts.FunctionLikeDeclaration | undefined {
   const { ts } = ctx;
-  const decl = ctx.checker.getResolvedSignature(call)?.declaration;
-  if (!decl || ts.isJSDocSignature(decl) || !('body' in decl) || !decl.body) return undefined;
+  // The callee's declaration by symbol (cheap); the resolved signature only for what that misses.
+  const callee = skipOuter(ts, call.expression);
+  const nameNode = ts.isIdentifier(callee) ? callee : ts.isPropertyAccessExpression(callee) ? callee.name : undefined;
+  let symbol = nameNode && ctx.checker.getSymbolAtLocation(nameNode);
+  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = ctx.checker.getAliasedSymbol(symbol);
+  let decl: ts.Node | undefined = symbol?.valueDeclaration;
+  if (decl && (ts.isVariableDeclaration(decl) || ts.isPropertyAssignment(decl) || ts.isPropertyDeclaration(decl)) && decl.initializer) decl = skipOuter(ts, decl.initializer);
+  if (!decl && ts.isCallExpression(call) && !nameNode) decl = ctx.checker.getResolvedSignature(call)?.declaration;
+  if (!decl || !(ts.isFunctionDeclaration(decl) || ts.isMethodDeclaration(decl) || ts.isArrowFunction(decl) || ts.isFunctionExpression(decl) || ts.isConstructorDeclaration(decl)) || !decl.body) return undefined;
   const file = decl.getSourceFile();
   if (file.isDeclarationFile || file.fileName.includes('/node_modules/')) return undefined;
-  return decl as ts.FunctionLikeDeclaration;
+  return decl;
 }

@@ -20,6 +20,8 @@ export function handlerName(ctx: RuleContext, fn: ts.FunctionLikeDeclaration): s
   if ((ts.isFunctionDeclaration(fn) || ts.isFunctionExpression(fn) || ts.isMethodDeclaration(fn)) && fn.name && ts.isIdentifier(fn.name)) return fn.name.text;
   const p = fn.parent;
   if ((ts.isVariableDeclaration(p) || ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p)) && ts.isIdentifier(p.name)) return p.name.text;
+  // CommonJS: `exports.create = (req, res) => …`
+  if (ts.isBinaryExpression(p) && p.right === fn && ts.isPropertyAccessExpression(p.left)) return p.left.name.text;
   return undefined;
 }
 

@@ -18,7 +18,7 @@ export interface PartOrigin {
   readonly holder?: ts.VariableDeclaration | ts.ParameterDeclaration;
   /** The expression producing the part (`req.body`, `await request.json()`), when there is one. */
   readonly producer?: ts.Expression;
-  /** Read with `.get('name')` (URLSearchParams) rather than as properties. */
+  /** Read with `.get('name')` (URLSearchParams, FormData) rather than as properties. */
   readonly search?: boolean;
 }
 
@@ -146,12 +146,13 @@ export function readRequestData(ctx: RuleContext, fn: ts.FunctionLikeDeclaration
       const base = kindOf(callee.expression);
       const method = callee.name.text;
       // A Fetch API Request (Next app routes): the body is read by json()/formData().
+      // FormData, like URLSearchParams, is read with .get('name').
       if (base?.kind === 'request' && base.web && (method === 'json' || method === 'formData')) {
-        return { kind: 'part', part: 'body', origin: { label: `${base.label}.${method}()`, producer: awaitedForm(call) } };
+        return { kind: 'part', part: 'body', origin: { label: `(await ${base.label}.${method}())`, producer: awaitedForm(call), search: method === 'formData' } };
       }
       if (base?.kind === 'part' && base.origin.search && (method === 'get' || method === 'getAll')) {
         const arg = call.arguments[0];
-        return arg && ts.isStringLiteralLike(arg) ? { kind: 'field', part: 'query', field: arg.text, origin: base.origin } : undefined;
+        return arg && ts.isStringLiteralLike(arg) ? { kind: 'field', part: base.part, field: arg.text, origin: base.origin } : undefined;
       }
     }
     // plainToInstance(Dto, req.body): the same data as an instance.
@@ -194,7 +195,9 @@ export function readRequestData(ctx: RuleContext, fn: ts.FunctionLikeDeclaration
       if (inner.kind === 'field') {
         fields.push({ part: inner.part, field: inner.field, origin: inner.origin, node: element, isAccess: false, label: fieldLabel(inner.origin, inner.field) });
       }
-      bind(element.name, inner.kind === 'part' ? { ...inner, origin: { ...inner.origin, producer: undefined } } : inner);
+      // `const { body } = req`, `({ body }, res) =>`: the part is known by the binding's name.
+      const label = inner.kind === 'part' && ts.isIdentifier(element.name) ? element.name.text : undefined;
+      bind(element.name, inner.kind === 'part' ? { ...inner, origin: { ...inner.origin, producer: undefined, label: label ?? inner.origin.label } } : inner);
     }
   };
 
@@ -232,6 +235,11 @@ export function readRequestData(ctx: RuleContext, fn: ts.FunctionLikeDeclaration
   if (fn.body) visit(fn.body);
 
   return { fields, wholes, producers, kindOf, symbolOf };
+}
+
+/** A Nest `@Query('q') q` parameter: one field, bound to a parameter, with no part around it. */
+export function isFieldParameter(read: FieldRead): boolean {
+  return !read.isAccess && !!read.origin.holder && read.node.parent === read.origin.holder;
 }
 
 export function fieldLabel(origin: PartOrigin, field: string): string {

@@ -88,7 +88,7 @@ export function runAudit(request: AuditRequest): AuditResult {
     const ruleFailures: FailedRule[] = [];
     files.forEach((file, i) => {
       request.onProgress?.(i, files.length, file);
-      const analysis = ws.analyzeFile(file);
+      const analysis = ws.analyzeFile(file, { budgetScale: 10 });
       const keep = request.onlyRuleIds;
       findings.push(...(keep ? analysis.findings.filter((f) => keep.has(f.ruleId)) : analysis.findings));
       if (analysis.skipped) skipped.push({ file, reason: analysis.skipped });

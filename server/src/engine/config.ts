@@ -45,7 +45,7 @@ export interface UserSettings {
 
 export const CONFIG_FILE_NAME = '.hardening.json';
 export const DEFAULT_MAX_FILE_SIZE_KB = 1024;
-export const DEFAULT_TIME_BUDGET_MS = 3000;
+export const DEFAULT_TIME_BUDGET_MS = 5000;
 
 let validator: ReturnType<Ajv['compile']> | undefined;
 function validate(data: unknown) {

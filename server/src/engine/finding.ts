@@ -54,5 +54,7 @@ export interface FileAnalysis {
   readonly ruleFailures: readonly RuleFailure[];
   /** Rules not run because the file's time budget ran out. */
   readonly budgetSkipped: readonly string[];
+  /** Rules that stopped early when the budget ran out: their findings may be incomplete. */
+  readonly budgetCutShort: readonly string[];
   readonly cancelled: boolean;
 }

@@ -38,6 +38,8 @@ export interface RunOutput {
   readonly findings: Finding[];
   readonly failures: RuleFailure[];
   readonly budgetSkipped: string[];
+  /** Rules that stopped early because they saw the budget run out (their findings may be incomplete). */
+  readonly cutShort: string[];
   readonly cancelled: boolean;
 }
 
@@ -51,6 +53,7 @@ export function runRules(input: RunInput): RunOutput {
   const raw: RawFinding[] = [];
   const failures: RuleFailure[] = [];
   const budgetSkipped: string[] = [];
+  const cutShort = new Set<string>();
   const startedAt = performance.now();
   const overBudget = () => performance.now() - startedAt > input.budgetMs;
   let cancelled = false;
@@ -83,7 +86,12 @@ export function runRules(input: RunInput): RunOutput {
       options: enabled.options,
       report: (finding) => raw.push({ rule: enabled, input: finding }),
       wrap: (node) => createWrappedNode(node, { sourceFile, typeChecker: getChecker() }),
-      isCancellationRequested: () => input.isCancelled() || overBudget(),
+      isCancellationRequested: () => {
+        if (input.isCancelled()) return true;
+        if (!overBudget()) return false;
+        cutShort.add(enabled.rule.id);
+        return true;
+      },
     };
     try {
       enabled.rule.check(ctx);
@@ -98,7 +106,7 @@ export function runRules(input: RunInput): RunOutput {
   }
 
   const findings = positionFindings(input, raw);
-  return { findings: applySuppressions(input, findings), failures, budgetSkipped, cancelled };
+  return { findings: applySuppressions(input, findings), failures, budgetSkipped, cutShort: [...cutShort], cancelled };
 }
 
 function positionFindings(input: RunInput, raw: readonly RawFinding[]): Finding[] {
@@ -111,7 +119,9 @@ function positionFindings(input: RunInput, raw: readonly RawFinding[]): Finding[
     const end = f.node ? f.node.getEnd() : (f.end ?? start);
     const range = rangeIn(sourceFile, start, end);
     const lineText = sourceFile.text.slice(start, end).replace(/\s+/g, ' ').slice(0, 200);
-    const key = `${rule.rule.id}|${rel}|${lineText}`;
+    // The enclosing declarations make equal snippets in different functions distinct, so a
+    // fingerprint survives edits elsewhere in the file.
+    const key = `${rule.rule.id}|${rel}|${enclosingNames(sourceFile, start)}|${lineText}`;
     const ordinal = seen.get(key) ?? 0;
     seen.set(key, ordinal + 1);
     out.push({
@@ -131,6 +141,29 @@ function positionFindings(input: RunInput, raw: readonly RawFinding[]): Finding[
     });
   }
   return out.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));
+}
+
+/** `UserService.create` for an offset inside that method: the named declarations around it. */
+function enclosingNames(sf: ts.SourceFile, offset: number): string {
+  const names: string[] = [];
+  const visit = (node: ts.Node): void => {
+    if (offset < node.getFullStart() || offset >= node.getEnd()) return;
+    const name = declarationName(node);
+    if (name) names.push(name);
+    ts.forEachChild(node, visit);
+  };
+  visit(sf);
+  return names.join('.');
+}
+
+function declarationName(node: ts.Node): string | undefined {
+  if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node) || ts.isMethodDeclaration(node) || ts.isInterfaceDeclaration(node)) && node.name) {
+    return node.name.getText();
+  }
+  if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer && (ts.isArrowFunction(node.initializer) || ts.isFunctionExpression(node.initializer))) {
+    return node.name.text;
+  }
+  return undefined;
 }
 
 /** A fix that throws must not take the code-action request down with it. */

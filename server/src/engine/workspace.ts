@@ -29,6 +29,8 @@ export interface AnalyzeOptions {
   /** Only the rules of the type-aware phase (after a syntactic-only run). */
   readonly typeAwareOnly?: boolean;
   readonly isCancelled?: () => boolean;
+  /** Multiplies the configured timeBudgetMs (batch audits use a larger budget than the editor). */
+  readonly budgetScale?: number;
 }
 
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
@@ -249,7 +251,7 @@ export class Workspace {
     const fileName = normalizePath(file);
     const folder = this.folderOf(fileName);
     const version = this.documents.version(fileName);
-    const base = { fileName, version, ruleFailures: [], budgetSkipped: [], cancelled: false };
+    const base = { fileName, version, ruleFailures: [], budgetSkipped: [], budgetCutShort: [], cancelled: false };
     if (!isAnalysable(fileName) || folder.matcher.isExcluded(fileName)) return { ...base, findings: [] };
 
     const text = this.documents.readText(fileName);
@@ -269,6 +271,9 @@ export class Workspace {
     const sourceFile = program.getSourceFile(fileName);
     if (!sourceFile) return { ...base, findings: [], skipped: 'TypeScript did not load the file' };
 
+    // Batch runs (the CLI) have no one waiting at a keystroke: they give rules more room, since a
+    // cold checker resolving heavy library types can take seconds on the first file.
+    const budgetMs = folder.loaded.config.timeBudgetMs * (opts.budgetScale ?? 1);
     const run = runRules({
       sourceFile,
       fileName,
@@ -277,17 +282,21 @@ export class Workspace {
       rules: this.enabledRules(folder, opts),
       metaSeverity: (id) => this.ruleSeverity(folder, id, META_RULES.find((m) => m.id === id)?.defaultSeverity ?? 'warning'),
       isKnownRule: (id) => this.knownRuleIds.has(id),
-      budgetMs: folder.loaded.config.timeBudgetMs,
+      budgetMs,
       isCancelled,
       root: folder.root,
       readText: (f) => this.documents.readText(f),
     });
     const findings = [...run.findings];
-    if (run.budgetSkipped.length > 0) {
-      const reason = `analysis stopped after ${folder.loaded.config.timeBudgetMs} ms (timeBudgetMs); not run: ${run.budgetSkipped.join(', ')}`;
+    if (run.budgetSkipped.length > 0 || run.cutShort.length > 0) {
+      const parts = [
+        run.budgetSkipped.length > 0 ? `not run: ${run.budgetSkipped.join(', ')}` : '',
+        run.cutShort.length > 0 ? `cut short: ${run.cutShort.join(', ')}` : '',
+      ].filter(Boolean);
+      const reason = `analysis stopped after ${budgetMs} ms (timeBudgetMs); ${parts.join('; ')}`;
       findings.push(...this.skippedFinding(folder, fileName, reason, sourceFile));
     }
-    return { ...base, findings, ruleFailures: run.failures, budgetSkipped: run.budgetSkipped, cancelled: run.cancelled };
+    return { ...base, findings, ruleFailures: run.failures, budgetSkipped: run.budgetSkipped, budgetCutShort: run.cutShort, cancelled: run.cancelled };
   }
 
   private skippedFinding(folder: Folder, fileName: string, reason: string, sf?: ts.SourceFile): Finding[] {

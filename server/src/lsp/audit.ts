@@ -76,12 +76,12 @@ export async function auditWorkspace(host: AuditHost, token: CancellationToken, 
     if (cancelled()) break;
     let analysis: FileAnalysis;
     try {
-      analysis = workspace.analyzeFile(file, { isCancelled: cancelled });
+      analysis = workspace.analyzeFile(file, { isCancelled: cancelled, budgetScale: 10 });
     } catch (e) {
       // One file the engine chokes on must not end the audit of the others.
       const err = e instanceof Error ? e : new Error(String(e));
       host.log.error(`Audit: analysis of ${file} failed: ${err.stack ?? err.message}`);
-      analysis = { fileName: file, version: '', findings: [], ruleFailures: [], budgetSkipped: [], cancelled: false, skipped: `analysis failed: ${err.message}` };
+      analysis = { fileName: file, version: '', findings: [], ruleFailures: [], budgetSkipped: [], budgetCutShort: [], cancelled: false, skipped: `analysis failed: ${err.message}` };
     }
     if (analysis.cancelled || cancelled()) break;
     tally.add(analysis);
