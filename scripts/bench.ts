@@ -49,7 +49,7 @@ function measure(cmd: string, args: string[], cwd: string): Measured {
 function countSources(dir: string): number {
   const r = spawnSync(process.execPath, [HARDEN, 'audit', dir, '--format', 'json', '--fail-on', 'none'], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   try {
-    return JSON.parse(r.stdout).files ?? 0;
+    return JSON.parse(r.stdout).summary?.files ?? 0;
   } catch {
     return 0;
   }

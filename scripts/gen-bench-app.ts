@@ -172,6 +172,8 @@ export function generateBenchApp(dir: string, modules: number): { files: number;
     fs.writeFileSync(file, text);
   };
   const names = Array.from({ length: modules }, (_, i) => resourceName(i));
+  // Its own workspace folder: the repository's .gitignore (which ignores .bench/) must not apply.
+  write('.hardening.json', '{}\n');
   write('package.json', JSON.stringify({ name: 'bench-app', private: true, dependencies: { express: '^5.1.0', '@prisma/client': '^7.0.0', pg: '^8.16.0', axios: '^1.10.0', zod: '^4.0.0' } }, null, 2));
   write('tsconfig.json', JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true, esModuleInterop: true, skipLibCheck: true, noEmit: true, types: ['node'] }, include: ['src'] }, null, 2));
   write('prisma/schema.prisma', `datasource db {\n  provider = "postgresql"\n}\n\ngenerator client {\n  provider = "prisma-client-js"\n}\n\n${names.map(model).join('\n')}`);
