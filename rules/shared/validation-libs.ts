@@ -92,6 +92,10 @@ export function validatingCall(ctx: RuleContext, call: ts.CallExpression): Valid
   const origin = originOf(ctx, ts.isPropertyAccessExpression(callee) ? callee.expression : callee);
   if (origin && !origin.module.startsWith('.') && !VALIDATING_METHODS[origin.module] && !VALIDATING_FUNCTION_TYPES[origin.module]) return undefined;
   const target = resolveCall(ctx, call);
+  if (target?.module === 'ajv' && ts.isIdentifier(callee)) {
+    // A compiled validator: `const validate = ajv.compile(schema); validate(data)`.
+    return { library: 'ajv', style: 'result', async: false, subject: call.arguments[0] };
+  }
   if (target?.module) {
     const spec = VALIDATING_METHODS[target.module]?.[target.name];
     if (!spec) return undefined;

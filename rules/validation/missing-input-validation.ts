@@ -99,9 +99,14 @@ function checkHandler(ctx: RuleContext, fn: ts.FunctionLikeDeclaration, registra
   const reads = [...fields, ...wholes].sort((a, b) => a.node.getStart() - b.node.getStart());
   const parts = [...new Set(reads.map((r) => r.part))];
   const verdict: Verdict = { handler, facts, fields, wholes, parts, notes };
+  // Where a handler written here is routed from, when that is another file.
+  const related = registrations
+    .filter((r) => r.registration.getSourceFile() !== ctx.sourceFile)
+    .map((r) => ({ fileName: r.registration.getSourceFile().fileName, node: r.registration, message: 'routed here, with no validation of the request on the way' }));
   ctx.report({
     node: reads[0].node,
     message: message(ctx, verdict, reads),
+    related,
     fixes: () => {
       const fix = buildFix(ctx, verdict);
       return fix ? [fix] : [];
