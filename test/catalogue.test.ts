@@ -29,6 +29,7 @@ function writeExampleProject(ruleId: string, kind: string, section: string): str
   fs.mkdirSync(dir, { recursive: true });
   fs.copyFileSync(path.join(FIXTURES_ROOT, 'tsconfig.json'), path.join(dir, 'tsconfig.json'));
   fs.copyFileSync(path.join(FIXTURES_ROOT, 'package.json'), path.join(dir, 'package.json'));
+  fs.copyFileSync(path.join(FIXTURES_ROOT, '.hardening.json'), path.join(dir, '.hardening.json'));
   for (const file of exampleFiles(section)) {
     const target = path.join(dir, file.path);
     fs.mkdirSync(path.dirname(target), { recursive: true });
