@@ -5,7 +5,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv-draft-04';
-import { ALL_RULES } from '../../rules/index';
 import { packageFile } from '../../server/src/engine/package-root';
 
 export const REPO_ROOT = packageFile('.');
@@ -57,10 +56,6 @@ export class TempProject {
   dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-export function hasRule(id: string): boolean {
-  return ALL_RULES.some((r) => r.id === id);
 }
 
 /** Text report lines that are findings: `path:line:col  severity  rule-id  message`. */
