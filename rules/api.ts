@@ -100,6 +100,12 @@ export interface RelatedInput {
   readonly start?: number;
   readonly end?: number;
   readonly message: string;
+  /**
+   * True when this location is a step of the data's path to the finding (where it entered, where
+   * it was built), in order from source to sink; absent for evidence such as a declaration.
+   * Steps become a code flow in SARIF.
+   */
+  readonly step?: boolean;
 }
 
 export interface FindingInput {

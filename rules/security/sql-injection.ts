@@ -66,7 +66,7 @@ function checkSink(ctx: RuleContext, sink: SqlSinkCall): void {
       ctx.report({
         node: sink.text,
         message: `\`${direct.label}\` is used as SQL text by \`${target}\`: never run SQL taken from a request; accept values and pass them as bound parameters.`,
-        related: direct.node === skipOuter(ctx.ts, sink.text) ? [] : [{ node: direct.node, message: `\`${direct.label}\` comes from the request here` }],
+        related: direct.node === skipOuter(ctx.ts, sink.text) ? [] : [{ node: direct.node, message: `\`${direct.label}\` comes from the request here`, step: true }],
       });
     }
     return;
@@ -109,7 +109,7 @@ function checkHelperCall(ctx: RuleContext, call: ts.CallExpression): void {
     ctx.report({
       node: arg,
       message,
-      related: [...relatedOf(ctx, arg, shown), { fileName: sink.call.getSourceFile().fileName, node: sink.call, message: `\`${helper}\` runs it as SQL here` }],
+      related: [...relatedOf(ctx, arg, shown), { fileName: sink.call.getSourceFile().fileName, node: sink.call, message: `\`${helper}\` runs it as SQL here`, step: true }],
     });
   }
 }
@@ -193,14 +193,15 @@ function parameterSinks(ctx: RuleContext, fn: ts.FunctionLikeDeclaration, depth:
 }
 
 function relatedOf(ctx: RuleContext, reported: ts.Expression, built: BuiltString): RelatedInput[] {
+  // Source first, then where the text is built: the order of a data path.
   const out: RelatedInput[] = [];
-  if (built.node.pos < reported.pos || built.node.end > reported.end) out.push({ node: built.node, message: 'the SQL text is built here' });
   const seen = new Set<ts.Node>();
   for (const p of built.parts) {
     if (!p.request || seen.has(p.request.node)) continue;
     seen.add(p.request.node);
-    out.push({ node: p.request.node, message: `\`${p.request.label}\` comes from the request here` });
+    out.push({ node: p.request.node, message: `\`${p.request.label}\` comes from the request here`, step: true });
   }
+  if (built.node.pos < reported.pos || built.node.end > reported.end) out.push({ node: built.node, message: 'the SQL text is built here', step: true });
   return out;
 }
 

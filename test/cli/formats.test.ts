@@ -40,8 +40,8 @@ const tainted = finding({
   range: range(11, 35, 90),
   message: '`req.query.name` reaches `pool.query` unparameterised: pass it as a `$1` parameter.',
   related: [
-    { fileName: `${ROOT}/src/routes/users.ts`, range: range(10, 15, 29), message: '`req.query.name` enters here' },
-    { fileName: `${ROOT}/src/sql.ts`, range: range(3, 2, 20), message: 'concatenated into the SQL text here' },
+    { fileName: `${ROOT}/src/routes/users.ts`, range: range(10, 15, 29), message: '`req.query.name` enters here', step: true },
+    { fileName: `${ROOT}/src/sql.ts`, range: range(3, 2, 20), message: 'concatenated into the SQL text here', step: true },
   ],
   fixes: () => [],
 });
@@ -102,6 +102,21 @@ describe('report formats', () => {
       );
       assert.equal(results[0].codeFlows, undefined, 'no code flow without related locations');
       assert.equal(results[0].relatedLocations, undefined);
+    });
+
+    it('keeps evidence (a declaration, a schema) as related locations without a code flow', () => {
+      const unindexed = finding({
+        ruleId: 'unindexed-query',
+        category: 'performance',
+        severity: 'warning',
+        fileName: `${ROOT}/src/users.ts`,
+        range: range(5, 2, 30),
+        message: '`prisma.user.findMany` filters on `User.email`, which `schema.prisma` does not index: add `@@index([email])`.',
+        related: [{ fileName: `${ROOT}/prisma/schema.prisma`, range: range(9, 0, 10), message: '`User` is declared here', step: false }],
+      });
+      const [r] = sarifLog({ ...result, findings: [unindexed], skipped: [], ruleFailures: [], projectProblems: [] }, ROOT).runs[0].results ?? [];
+      assert.equal(r.relatedLocations?.length, 1);
+      assert.equal(r.codeFlows, undefined);
     });
 
     it('reports skipped files, rule failures and unreadable tsconfigs as notifications', () => {

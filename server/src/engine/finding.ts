@@ -18,6 +18,8 @@ export interface RelatedLocation {
   readonly fileName: string;
   readonly range: Range;
   readonly message: string;
+  /** A step of the data's path (source to sink), rather than evidence. */
+  readonly step: boolean;
 }
 
 export interface Finding {

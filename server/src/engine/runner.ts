@@ -183,16 +183,16 @@ function relatedLocation(input: RunInput, r: NonNullable<FindingInput['related']
     const sf = r.node ? r.node.getSourceFile() : input.sourceFile;
     const start = r.node ? r.node.getStart(sf) : (r.start ?? 0);
     const end = r.node ? r.node.getEnd() : (r.end ?? start);
-    return { fileName: sf.fileName, range: rangeIn(sf, start, end), message: r.message };
+    return { fileName: sf.fileName, range: rangeIn(sf, start, end), message: r.message, step: r.step === true };
   }
   if (r.node) {
     const sf = r.node.getSourceFile();
-    return { fileName: sf.fileName, range: rangeIn(sf, r.node.getStart(sf), r.node.getEnd()), message: r.message };
+    return { fileName: sf.fileName, range: rangeIn(sf, r.node.getStart(sf), r.node.getEnd()), message: r.message, step: r.step === true };
   }
   const text = input.readText(fileName);
   if (text === undefined) return undefined;
   const index = new LineIndex(text);
-  return { fileName, range: { start: index.position(r.start ?? 0), end: index.position(r.end ?? r.start ?? 0) }, message: r.message };
+  return { fileName, range: { start: index.position(r.start ?? 0), end: index.position(r.end ?? r.start ?? 0) }, message: r.message, step: r.step === true };
 }
 
 export function rangeIn(sf: ts.SourceFile, start: number, end: number): Range {

@@ -18,6 +18,8 @@ export interface JsonSpan {
 
 export interface JsonRelated extends JsonSpan {
   readonly message: string;
+  /** A step of the data's path (in order, source first) rather than evidence. */
+  readonly step: boolean;
 }
 
 export interface JsonFinding extends JsonSpan {
@@ -89,6 +91,7 @@ export function jsonReport(result: AuditResult, baseDir: string): JsonReport {
         endLine: r.range.end.line + 1,
         endColumn: r.range.end.character + 1,
         message: r.message,
+        step: r.step,
       })),
     })),
     skipped: result.skipped.map((s) => ({ file: rel(s.file), reason: s.reason })),

@@ -71,6 +71,8 @@ export function sarifLog(result: AuditResult, baseDir: string): sarif.Log {
     const related = f.related.map(
       (r: RelatedLocation, i): sarif.Location => ({ id: i + 1, physicalLocation: physical(r.fileName, r.range), message: { text: r.message } }),
     );
+    // Only the data's path becomes a code flow; evidence (a declaration, a schema) stays a related location.
+    const steps = related.filter((_, i) => f.related[i].step);
     return {
       ruleId: f.ruleId,
       ...(index !== undefined ? { ruleIndex: index } : {}),
@@ -78,16 +80,16 @@ export function sarifLog(result: AuditResult, baseDir: string): sarif.Log {
       message: { text: f.message },
       locations: [sink],
       partialFingerprints: { [FINGERPRINT_KEY]: f.fingerprint },
-      ...(related.length > 0
+      ...(related.length > 0 ? { relatedLocations: related } : {}),
+      ...(steps.length > 0
         ? {
-            relatedLocations: related,
             codeFlows: [
               {
-                message: { text: `How the code reaches the problem flagged by ${f.ruleId}` },
+                message: { text: `How the data reaches the problem flagged by ${f.ruleId}` },
                 threadFlows: [
                   {
                     locations: [
-                      ...related.map((r) => ({ location: { physicalLocation: r.physicalLocation, message: r.message } })),
+                      ...steps.map((r) => ({ location: { physicalLocation: r.physicalLocation, message: r.message } })),
                       { location: { ...sink, message: { text: f.message } } },
                     ],
                   },
