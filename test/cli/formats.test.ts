@@ -145,8 +145,8 @@ describe('report formats', () => {
     it('gives related locations 1-based and relative', () => {
       const report = jsonReport(result, ROOT);
       assert.deepEqual(report.findings[1].related, [
-        { file: 'src/routes/users.ts', line: 11, column: 16, endLine: 11, endColumn: 30, message: '`req.query.name` enters here' },
-        { file: 'src/sql.ts', line: 4, column: 3, endLine: 4, endColumn: 21, message: 'concatenated into the SQL text here' },
+        { file: 'src/routes/users.ts', line: 11, column: 16, endLine: 11, endColumn: 30, message: '`req.query.name` enters here', step: true },
+        { file: 'src/sql.ts', line: 4, column: 3, endLine: 4, endColumn: 21, message: 'concatenated into the SQL text here', step: true },
       ]);
       assert.deepEqual(report.findings[1].cwe, ['CWE-89']);
       assert.equal(report.findings[1].fixable, true);
