@@ -7,7 +7,8 @@ import type { Rule, RuleContext } from '../api';
 import { resolveCall, skipOuter } from '../shared/callee';
 import { isIdempotent, outboundCall, requestUses, timeoutOf, type OutboundCall, type Presence } from '../shared/outbound-http';
 import { destinationOf } from './unguarded-external-call/destination';
-import { isClientModule, isTestModule } from './unguarded-external-call/module-kind';
+import { isTestModule } from '../shared/module-imports';
+import { isClientModule } from './unguarded-external-call/module-kind';
 import { PROMISE_CHAIN, unhandledFailure, type UnhandledFailure } from './unguarded-external-call/failure-path';
 import { buildFix } from './unguarded-external-call/fix';
 

@@ -7,7 +7,10 @@ import type { Fix, RelatedInput, Rule, RuleContext } from '../api';
 import { calleeNameNode, packageOfFile, skipOuter } from '../shared/callee';
 import { isPassedThroughFragment, parameterise, positionOf, sqlHoles, type Holes, type Parameterised } from './sql-injection/parameterise';
 import { isSqlEscapeCall, isSqlLibraryMember, mayHaveDynamicSqlText, placeholderStyle, sqlSinkOf, type PlaceholderStyle, type SqlSinkCall } from '../shared/sql-sinks';
-import { builtString, dynamicParts, requestSourceOf, shortText, type BuiltString, type DynamicPart, type StringAnalysisOptions } from '../shared/string-building';
+import { isTestModule } from '../shared/module-imports';
+import { requestSourceOf } from '../shared/request-source';
+import { shortText } from '../shared/source-text';
+import { builtString, dynamicParts, type BuiltString, type DynamicPart, type StringAnalysisOptions } from '../shared/string-building';
 
 const FORM_WORDS = { template: 'template', concatenation: 'concatenation', concat: '`concat`', join: '`join`' } as const;
 const MAX_HELPER_DEPTH = 2;
@@ -35,15 +38,6 @@ export const rule: Rule = {
     visit(ctx.sourceFile);
   },
 };
-
-const TEST_MODULES = new Set(['vitest', '@jest/globals', 'mocha', 'node:test', 'supertest', '@playwright/test', 'chai']);
-
-/** Tests and their seed helpers build SQL from fixture data that no attacker controls. */
-function isTestModule(ctx: RuleContext): boolean {
-  const { ts } = ctx;
-  if (/\.(?:test|spec)\.[cm]?[jt]sx?$/.test(ctx.fileName) || ctx.fileName.includes('/__tests__/')) return true;
-  return ctx.sourceFile.statements.some((s) => ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && TEST_MODULES.has(s.moduleSpecifier.text));
-}
 
 function options(ctx: RuleContext): StringAnalysisOptions {
   return { isSanitizer: (call) => isSqlEscapeCall(ctx, call), isTrustedMember: isSqlLibraryMember };

@@ -347,6 +347,13 @@ function isRequestType(ctx: RuleContext, type: ts.Type): boolean {
   });
 }
 
+/** The request part a property of the request object holds (`body`, `file` → 'files'), if it is one. */
+export function requestPartNamed(name: string): RequestPart | undefined {
+  if (name === 'body' || name === 'query' || name === 'params' || name === 'headers' || name === 'cookies') return name;
+  if (name === 'file' || name === 'files') return 'files';
+  return undefined;
+}
+
 /**
  * `req.body`, `req.query.page`, `req.params['id']` → the part read; undefined when
  * `expr` is not a read of request data.
@@ -358,10 +365,7 @@ export function requestPartOf(ctx: RuleContext, expr: ts.Expression): RequestPar
   while (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
     const inner = skipOuter(ts, e.expression);
     if (ts.isPropertyAccessExpression(e) && isRequestObject(ctx, inner)) {
-      const name = e.name.text;
-      if (name === 'body' || name === 'query' || name === 'params' || name === 'headers' || name === 'cookies') return name;
-      if (name === 'file' || name === 'files') return 'files';
-      return undefined;
+      return requestPartNamed(e.name.text);
     }
     e = inner;
   }

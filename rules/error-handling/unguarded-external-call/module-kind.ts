@@ -1,19 +1,15 @@
 // Which modules the rule leaves alone: browser code (its requests go to its own
-// API, and a hung one costs a spinner, not a server's sockets) and tests. Decided
+// API, and a hung one costs a spinner, not a server's sockets); tests are told apart by
+// shared/module-imports.ts. Decided
 // by what the module is: a 'use client' directive, JSX, UI-framework imports,
 // browser-only globals, a test framework import — and never when it defines routes.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
 import { findRouteHandlers } from '../../shared/http';
+import { importedModules } from '../../shared/module-imports';
 
 const UI_MODULES = ['react', 'react-dom', 'preact', 'vue', 'svelte', 'solid-js', '@angular/core', 'next/navigation', 'next/router', 'swr', '@tanstack/react-query', '@tanstack/vue-query'];
-const TEST_MODULES = ['vitest', '@jest/globals', 'mocha', 'node:test', 'supertest', '@playwright/test', 'chai', 'nock', 'msw'];
 const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
-
-export function isTestModule(ctx: RuleContext): boolean {
-  if (/\.(?:test|spec)\.[cm]?[jt]sx?$/.test(ctx.fileName) || ctx.fileName.includes('/__tests__/')) return true;
-  return importedModules(ctx).some((m) => TEST_MODULES.includes(m));
-}
 
 // A package that depends on a UI framework and on no server framework is a browser or mobile app.
 const UI_PACKAGES = ['react-dom', 'react-native', 'expo', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact'];
@@ -31,22 +27,6 @@ export function isClientModule(ctx: RuleContext): boolean {
   return containsJsx(ts, sf) || usesBrowserGlobals(ctx);
 }
 
-function importedModules(ctx: RuleContext): string[] {
-  const { ts } = ctx;
-  const out: string[] = [];
-  for (const s of ctx.sourceFile.statements) {
-    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) out.push(s.moduleSpecifier.text);
-    if (ts.isVariableStatement(s)) {
-      for (const d of s.declarationList.declarations) {
-        const init = d.initializer;
-        if (init && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require' && init.arguments[0] && ts.isStringLiteral(init.arguments[0])) {
-          out.push(init.arguments[0].text);
-        }
-      }
-    }
-  }
-  return out;
-}
 
 function containsJsx(ts: RuleContext['ts'], sf: ts.SourceFile): boolean {
   if (!/\.[jt]sx$/.test(sf.fileName)) return false;
