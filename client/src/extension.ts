@@ -5,7 +5,8 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WATCHED_FILE_GLOBS, type HardeningInitializationOptions } from '../../server/src/lsp/protocol';
-import { runAuditCommand } from './audit-command';
+import { runAuditCommand, setAuditHooks } from './audit-command';
+import { HardeningStatusBar } from './status-bar';
 import { SUPPRESS_COMMAND, suppressWithReason } from './suppress-command';
 
 const LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'];
@@ -43,6 +44,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     synchronize: { fileEvents: watchers },
   };
   client = new LanguageClient('hardening', 'Production Hardening', serverOptions, clientOptions);
+
+  const statusBar = new HardeningStatusBar(client, 'hardening.showOutput');
+  context.subscriptions.push(statusBar);
+  setAuditHooks({ progress: (text) => statusBar.setAuditProgress(text) });
 
   context.subscriptions.push(
     vscode.commands.registerCommand('hardening.auditWorkspace', () => (client ? runAuditCommand(client) : undefined)),

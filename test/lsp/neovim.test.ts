@@ -1,11 +1,14 @@
 // A second, independent LSP client: headless Neovim (0.7+) starts the server over
-// stdio, gets the diagnostic, asks for code actions and applies the preferred fix.
+// stdio (`harden lsp --stdio`), gets the diagnostic, asks for code actions and applies the preferred fix.
 // Runs only where `nvim` is installed (apt-get install neovim).
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeWorkspace, removeWorkspaces, SERVER_MAIN } from './harness';
+import { makeWorkspace, removeWorkspaces } from './harness';
+
+// What a Neovim user configures: the CLI's `harden lsp --stdio`, not a module path.
+const HARDEN_BIN = path.resolve(__dirname, '../../../bin/harden.js');
 
 // nvim 0.7 has no vim.lsp.start: start_client + buf_attach_client.
 const CHECK_LUA = `
@@ -24,7 +27,7 @@ local function has_finding()
 end
 local client_id = vim.lsp.start_client({
   name = 'hardening',
-  cmd = { vim.env.NODE, vim.env.SERVER_MAIN, '--stdio' },
+  cmd = { vim.env.NODE, vim.env.HARDEN_BIN, 'lsp', '--stdio' },
   root_dir = vim.fn.getcwd(),
 })
 assert(client_id, 'start_client failed')
@@ -58,6 +61,8 @@ describe('Neovim as an LSP client', function () {
 
   it('shows the finding and applies the quick fix through the server over stdio', function () {
     if (!hasNeovim()) {
+      // CI installs the editors first (scripts/install-e2e-tools.sh): there, missing means broken.
+      if (process.env.HARDENING_E2E_REQUIRED === '1') assert.fail('nvim is not installed: scripts/install-e2e-tools.sh did not run or failed');
       process.stdout.write('      (skipped: nvim is not installed; apt-get install neovim to run this client check)\n');
       this.skip();
     }
@@ -69,7 +74,7 @@ describe('Neovim as an LSP client', function () {
     });
     const output = execFileSync('nvim', ['--headless', '-u', 'NONE', '-c', `luafile ${path.join(root, 'check.lua')}`], {
       cwd: root,
-      env: { ...process.env, NODE: process.execPath, SERVER_MAIN },
+      env: { ...process.env, NODE: process.execPath, HARDEN_BIN },
       encoding: 'utf8',
       timeout: 150_000,
     });

@@ -6,8 +6,9 @@ import type { ConfigProblem } from '../engine/config';
 import type { Finding } from '../engine/finding';
 import { LineIndex } from '../engine/line-index';
 import { pathToUri } from '../engine/paths';
+import { DIAGNOSTIC_SOURCE } from './protocol';
 
-export const DIAGNOSTIC_SOURCE = 'hardening';
+export { DIAGNOSTIC_SOURCE };
 
 /** What a diagnostic of ours carries in `data`. */
 export interface DiagnosticData {

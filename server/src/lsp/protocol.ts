@@ -2,6 +2,9 @@
 // the server, the VS Code client and the protocol tests. Plain types only: no LSP
 // library import, so the client bundle does not pull in server code.
 
+/** The `source` of every diagnostic the server publishes (clients count and filter by it). */
+export const DIAGNOSTIC_SOURCE = 'hardening';
+
 /** Request `hardening/auditWorkspace`: analyse every file of the workspace folders. */
 export const AUDIT_WORKSPACE_METHOD = 'hardening/auditWorkspace';
 
