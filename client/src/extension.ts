@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { WATCHED_FILE_GLOBS, type HardeningInitializationOptions } from '../../server/src/lsp/protocol';
 import { runAuditCommand, setAuditHooks } from './audit-command';
+import { openReport, registerReportCommands } from './report-panel';
 import { HardeningStatusBar } from './status-bar';
 import { SUPPRESS_COMMAND, suppressWithReason } from './suppress-command';
 
@@ -47,7 +48,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
 
   const statusBar = new HardeningStatusBar(client, 'hardening.showOutput');
   context.subscriptions.push(statusBar);
-  setAuditHooks({ progress: (text) => statusBar.setAuditProgress(text) });
+  setAuditHooks({ progress: (text) => statusBar.setAuditProgress(text), openReport });
+  registerReportCommands(context, () => client);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('hardening.auditWorkspace', () => (client ? runAuditCommand(client) : undefined)),

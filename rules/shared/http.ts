@@ -129,7 +129,8 @@ export function enclosingHandler(ctx: RuleContext, node: ts.Node): RouteHandler 
   return undefined;
 }
 
-function functionOf(ctx: RuleContext, arg: ts.Expression, depth = 0): ts.FunctionLikeDeclaration | undefined {
+/** The function an argument of a registration denotes: inline, by name, `x.bind(x)` or inside a wrapper call. */
+export function functionOf(ctx: RuleContext, arg: ts.Expression, depth = 0): ts.FunctionLikeDeclaration | undefined {
   const { ts } = ctx;
   const e = skipOuter(ts, arg);
   if (ts.isFunctionExpression(e) || ts.isArrowFunction(e)) return e;

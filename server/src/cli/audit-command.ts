@@ -3,6 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createColors } from 'picocolors';
+import type { Rule } from '../../../rules/api';
 import { ALL_RULES } from '../../../rules/index';
 import { runAudit, type AuditResult } from './audit';
 import { knownRuleIds } from './catalogue';
@@ -13,7 +14,10 @@ import { formatSarif } from './formats/sarif';
 import { formatFindings, formatSummary } from './formats/text';
 import type { Io } from './io';
 import { progressOnStderr } from './progress';
-import type { FailOn, ReportFormat } from './options';
+import { INVENTORY_FORMATS, type FailOn, type ReportFormat } from './options';
+import { reportOfAudit } from '../report/from-audit';
+import { renderHtml } from '../report/html';
+import { renderMarkdown } from '../report/markdown';
 import { countBySeverity, fails } from './severity';
 
 export interface AuditCommandOptions {
@@ -45,10 +49,12 @@ function withOnlyErrors(result: AuditResult): AuditResult {
   return { ...result, findings: result.findings.filter((f) => f.severity === 'error') };
 }
 
-function render(format: ReportFormat, result: AuditResult, io: Io, colour: boolean): string {
+function render(format: ReportFormat, result: AuditResult, io: Io, colour: boolean, rules: readonly Rule[]): string {
   const base = reportBase(io.cwd, result.roots, result.files);
   if (format === 'json') return formatJson(result, base);
   if (format === 'sarif') return formatSarif(result, base);
+  if (format === 'html') return renderHtml(reportOfAudit(result, base, rules), { mode: 'export' });
+  if (format === 'markdown') return renderMarkdown(reportOfAudit(result, base, rules));
   const c = createColors(colour);
   const findings = formatFindings(result, io.cwd, c);
   return `${findings}${findings ? '\n' : ''}${formatSummary(result, io.cwd, c)}`;
@@ -57,7 +63,7 @@ function render(format: ReportFormat, result: AuditResult, io: Io, colour: boole
 export function auditCommand(paths: readonly string[], options: AuditCommandOptions, io: Io): number {
   const only = selectedRuleIds(options.rule, io);
   const rules = only ? ALL_RULES.filter((r) => only.has(r.id)) : undefined;
-  const full = runAudit({ paths, cwd: io.cwd, rules, onlyRuleIds: only, onProgress: progressOnStderr(io) });
+  const full = runAudit({ paths, cwd: io.cwd, rules, onlyRuleIds: only, onProgress: progressOnStderr(io), inventory: INVENTORY_FORMATS.has(options.format) });
   const result = options.quiet ? withOnlyErrors(full) : full;
 
   for (const f of result.ruleFailures) {
@@ -71,15 +77,15 @@ export function auditCommand(paths: readonly string[], options: AuditCommandOpti
     const target = path.resolve(io.cwd, options.output);
     try {
       fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.writeFileSync(target, render(options.format, result, io, false));
+      fs.writeFileSync(target, render(options.format, result, io, false, rules ?? ALL_RULES));
     } catch (e) {
       throw new UsageError(`cannot write ${options.output}: ${(e as Error).message}`);
     }
     io.err(formatSummary(result, io.cwd, createColors(false)));
   } else if (options.format === 'text') {
-    io.out(render('text', result, io, options.color && io.stdoutColor));
+    io.out(render('text', result, io, options.color && io.stdoutColor, rules ?? ALL_RULES));
   } else {
-    io.out(render(options.format, result, io, false));
+    io.out(render(options.format, result, io, false, rules ?? ALL_RULES));
     io.err(formatSummary(result, io.cwd, createColors(false)));
   }
 

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { globSync } from 'tinyglobby';
 import type { Rule } from '../../../rules/api';
+import type { Endpoint } from '../../../rules/inventory/types';
 import { CONFIG_FILE_NAME } from '../engine/config';
 import { SOURCE_GLOB } from '../engine/discovery';
 import type { Finding } from '../engine/finding';
@@ -32,6 +33,8 @@ export interface AuditResult {
   readonly ruleFailures: readonly FailedRule[];
   /** tsconfig/jsconfig files TypeScript could not read (the files still got default options). */
   readonly projectProblems: readonly { readonly file: string; readonly message: string }[];
+  /** The HTTP endpoints of the files, when the request asked for the inventory. */
+  readonly endpoints?: readonly Endpoint[];
 }
 
 export interface AuditRequest {
@@ -42,6 +45,8 @@ export interface AuditRequest {
   /** Rule ids whose findings are kept (meta-rules included); all when absent. */
   readonly onlyRuleIds?: ReadonlySet<string>;
   readonly onProgress?: (done: number, total: number, file: string) => void;
+  /** Also collect the endpoint inventory (the HTML and Markdown reports' endpoint matrix). */
+  readonly inventory?: boolean;
 }
 
 const NEVER_SOURCES = ['**/node_modules/**', '**/.git/**'];
@@ -86,9 +91,11 @@ export function runAudit(request: AuditRequest): AuditResult {
 
     const findings: Finding[] = [];
     const ruleFailures: FailedRule[] = [];
+    const endpoints: Endpoint[] = [];
     files.forEach((file, i) => {
       request.onProgress?.(i, files.length, file);
-      const analysis = ws.analyzeFile(file, { budgetScale: 10 });
+      const analysis = ws.analyzeFile(file, { budgetScale: 10, inventory: request.inventory });
+      endpoints.push(...(analysis.endpoints ?? []));
       const keep = request.onlyRuleIds;
       findings.push(...(keep ? analysis.findings.filter((f) => keep.has(f.ruleId)) : analysis.findings));
       if (analysis.skipped) skipped.push({ file, reason: analysis.skipped });
@@ -113,6 +120,7 @@ export function runAudit(request: AuditRequest): AuditResult {
       skipped: skipped.sort((a, b) => compare(a.file, b.file)),
       ruleFailures,
       projectProblems: ws.projectProblems(),
+      endpoints,
     };
   } finally {
     ws.dispose();

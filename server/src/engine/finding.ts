@@ -1,6 +1,7 @@
 // What the engine hands to its front doors (LSP, CLI): findings with both offsets
 // and line/character positions, so neither front door re-reads the file.
 import type { Category, Fix, Severity } from '../../../rules/api';
+import type { Endpoint } from '../../../rules/inventory/types';
 
 export interface Position {
   /** 0-based line. */
@@ -59,4 +60,6 @@ export interface FileAnalysis {
   /** Rules that stopped early when the budget ran out: their findings may be incomplete. */
   readonly budgetCutShort: readonly string[];
   readonly cancelled: boolean;
+  /** The HTTP endpoints the file registers, when the caller asked for the inventory (type-aware runs only). */
+  readonly endpoints?: readonly Endpoint[];
 }

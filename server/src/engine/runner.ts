@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { createWrappedNode, ts } from 'ts-morph';
 import type { FindingInput, Fix, ProjectFacts, Rule, RuleContext, Severity } from '../../../rules/api';
+import type { Endpoint } from '../../../rules/inventory/types';
 import { INVALID_SUPPRESSION, SKIPPED_FILE, UNUSED_SUPPRESSION } from '../../../rules/meta';
 import { docsUrl } from './docs-url';
 import type { Finding, Range, RelatedLocation, RuleFailure } from './finding';
@@ -32,7 +33,12 @@ export interface RunInput {
   readonly root: string;
   /** Reads another file's text, for positions of related locations and fixes. */
   readonly readText: (file: string) => string | undefined;
+  /** When given, collects the file's endpoint inventory after the rules (the engine passes collectEndpoints). */
+  readonly inventory?: (ctx: RuleContext) => readonly Endpoint[];
 }
+
+/** The ruleId a failing inventory is recorded under. */
+export const INVENTORY_FAILURE_ID = 'endpoint-inventory';
 
 export interface RunOutput {
   readonly findings: Finding[];
@@ -41,6 +47,8 @@ export interface RunOutput {
   /** Rules that stopped early because they saw the budget run out (their findings may be incomplete). */
   readonly cutShort: string[];
   readonly cancelled: boolean;
+  /** Present when the inventory was asked for and completed. */
+  readonly endpoints?: readonly Endpoint[];
 }
 
 interface RawFinding {
@@ -62,6 +70,22 @@ export function runRules(input: RunInput): RunOutput {
   let checker: ts.TypeChecker | undefined;
   const getProgram = () => (program ??= input.program());
   const getChecker = () => (checker ??= getProgram().getTypeChecker());
+  const contextFor = (options: RuleContext['options'], report: RuleContext['report'], isCancellationRequested: () => boolean): RuleContext => ({
+    ts,
+    sourceFile,
+    fileName: input.fileName,
+    get program() {
+      return getProgram();
+    },
+    get checker() {
+      return getChecker();
+    },
+    project: input.facts,
+    options,
+    report,
+    wrap: (node) => createWrappedNode(node, { sourceFile, typeChecker: getChecker() }),
+    isCancellationRequested,
+  });
 
   for (const enabled of input.rules) {
     if (input.isCancelled()) {
@@ -72,27 +96,12 @@ export function runRules(input: RunInput): RunOutput {
       budgetSkipped.push(enabled.rule.id);
       continue;
     }
-    const ctx: RuleContext = {
-      ts,
-      sourceFile,
-      fileName: input.fileName,
-      get program() {
-        return getProgram();
-      },
-      get checker() {
-        return getChecker();
-      },
-      project: input.facts,
-      options: enabled.options,
-      report: (finding) => raw.push({ rule: enabled, input: finding }),
-      wrap: (node) => createWrappedNode(node, { sourceFile, typeChecker: getChecker() }),
-      isCancellationRequested: () => {
-        if (input.isCancelled()) return true;
-        if (!overBudget()) return false;
-        cutShort.add(enabled.rule.id);
-        return true;
-      },
-    };
+    const ctx = contextFor(enabled.options, (finding) => raw.push({ rule: enabled, input: finding }), () => {
+      if (input.isCancelled()) return true;
+      if (!overBudget()) return false;
+      cutShort.add(enabled.rule.id);
+      return true;
+    });
     try {
       enabled.rule.check(ctx);
     } catch (e) {
@@ -105,8 +114,23 @@ export function runRules(input: RunInput): RunOutput {
     }
   }
 
+  let endpoints: readonly Endpoint[] | undefined;
+  if (input.inventory && !cancelled && !input.isCancelled()) {
+    // The same view of the file the rules had; the inventory reports nothing, it returns data.
+    const ctx = contextFor({}, () => undefined, input.isCancelled);
+    try {
+      endpoints = input.inventory(ctx);
+    } catch (e) {
+      if (e instanceof ts.OperationCanceledException || input.isCancelled()) cancelled = true;
+      else {
+        const err = e instanceof Error ? e : new Error(String(e));
+        failures.push({ ruleId: INVENTORY_FAILURE_ID, message: err.message, stack: err.stack });
+      }
+    }
+  }
+
   const findings = positionFindings(input, raw);
-  return { findings: applySuppressions(input, findings), failures, budgetSkipped, cutShort: [...cutShort], cancelled };
+  return { findings: applySuppressions(input, findings), failures, budgetSkipped, cutShort: [...cutShort], cancelled, endpoints };
 }
 
 function positionFindings(input: RunInput, raw: readonly RawFinding[]): Finding[] {

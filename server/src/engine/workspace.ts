@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import type { Rule, Severity } from '../../../rules/api';
 import { ALL_RULES } from '../../../rules/index';
+import { collectEndpoints } from '../../../rules/inventory/endpoints';
 import { META_RULES, SKIPPED_FILE } from '../../../rules/meta';
 import { CONFIG_FILE_NAME, loadConfig, type ConfigProblem, type LoadedConfig, type UserSettings } from './config';
 import { ExcludeMatcher, discoverSourceFiles } from './discovery';
@@ -31,6 +32,8 @@ export interface AnalyzeOptions {
   readonly isCancelled?: () => boolean;
   /** Multiplies the configured timeBudgetMs (batch audits use a larger budget than the editor). */
   readonly budgetScale?: number;
+  /** Also collect the file's endpoint inventory (`FileAnalysis.endpoints`); never on syntactic-only runs. */
+  readonly inventory?: boolean;
 }
 
 const CONFIG_NAMES = ['tsconfig.json', 'jsconfig.json'];
@@ -286,6 +289,7 @@ export class Workspace {
       isCancelled,
       root: folder.root,
       readText: (f) => this.documents.readText(f),
+      inventory: opts.inventory && !opts.syntacticOnly ? collectEndpoints : undefined,
     });
     const findings = [...run.findings];
     if (run.budgetSkipped.length > 0 || run.cutShort.length > 0) {
@@ -296,7 +300,15 @@ export class Workspace {
       const reason = `analysis stopped after ${budgetMs} ms (timeBudgetMs); ${parts.join('; ')}`;
       findings.push(...this.skippedFinding(folder, fileName, reason, sourceFile));
     }
-    return { ...base, findings, ruleFailures: run.failures, budgetSkipped: run.budgetSkipped, budgetCutShort: run.cutShort, cancelled: run.cancelled };
+    return {
+      ...base,
+      findings,
+      ruleFailures: run.failures,
+      budgetSkipped: run.budgetSkipped,
+      budgetCutShort: run.cutShort,
+      cancelled: run.cancelled,
+      ...(run.endpoints ? { endpoints: run.endpoints } : {}),
+    };
   }
 
   private skippedFinding(folder: Folder, fileName: string, reason: string, sf?: ts.SourceFile): Finding[] {

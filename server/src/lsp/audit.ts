@@ -7,6 +7,7 @@ import type { FileAnalysis } from '../engine/finding';
 import type { Workspace } from '../engine/workspace';
 import type { ServerLog } from './log';
 import type { AuditProgress, AuditResult, SkippedFile } from './protocol';
+import type { ReportStore } from './report-store';
 import { yieldToEventLoop } from './scheduler';
 
 export interface AuditHost {
@@ -19,6 +20,8 @@ export interface AuditHost {
   /** Logs rule failures of a file that is open (its live diagnostics are left alone). */
   logAnalysis(analysis: FileAnalysis): void;
   retainAudited(files: ReadonlySet<string>): void;
+  /** What the Hardening report is built from; replaced when this audit completes. */
+  readonly reports: ReportStore;
   readonly log: ServerLog;
 }
 
@@ -69,6 +72,7 @@ export async function auditWorkspace(host: AuditHost, token: CancellationToken, 
 
   const files = workspace.listFiles();
   reporter.begin(files.length);
+  const recording = host.reports.beginAudit();
   workspace.prepare(files);
   let lastReport = 0;
   for (const file of files) {
@@ -76,7 +80,7 @@ export async function auditWorkspace(host: AuditHost, token: CancellationToken, 
     if (cancelled()) break;
     let analysis: FileAnalysis;
     try {
-      analysis = workspace.analyzeFile(file, { isCancelled: cancelled, budgetScale: 10 });
+      analysis = workspace.analyzeFile(file, { isCancelled: cancelled, budgetScale: 10, inventory: true });
     } catch (e) {
       // One file the engine chokes on must not end the audit of the others.
       const err = e instanceof Error ? e : new Error(String(e));
@@ -85,6 +89,7 @@ export async function auditWorkspace(host: AuditHost, token: CancellationToken, 
     }
     if (analysis.cancelled || cancelled()) break;
     tally.add(analysis);
+    recording.record(analysis);
     if (host.isOpen(file)) host.logAnalysis(analysis);
     else host.publishAnalysis(analysis);
     const now = performance.now();
@@ -94,6 +99,7 @@ export async function auditWorkspace(host: AuditHost, token: CancellationToken, 
     }
   }
   if (!cancelled()) host.retainAudited(new Set(files));
+  recording.end(!cancelled());
   const done = result();
   reporter.end(done);
   return done;

@@ -1,6 +1,7 @@
 // The messages the Production Hardening server speaks beyond standard LSP, shared by
 // the server, the VS Code client and the protocol tests. Plain types only: no LSP
 // library import, so the client bundle does not pull in server code.
+import type { ReportData } from '../report/model';
 
 /** The `source` of every diagnostic the server publishes (clients count and filter by it). */
 export const DIAGNOSTIC_SOURCE = 'hardening';
@@ -38,6 +39,27 @@ export interface AuditResult {
   readonly durationMs: number;
   /** True when the client cancelled: the numbers cover the files done so far. */
   readonly cancelled: boolean;
+}
+
+/** Request `hardening/report`: the Hardening report of the last workspace audit, kept up to date with edits. */
+export const REPORT_METHOD = 'hardening/report';
+
+/** Notification `hardening/reportUpdated`, sent when a workspace audit completes (a report view refreshes). */
+export const REPORT_UPDATED_METHOD = 'hardening/reportUpdated';
+
+/** `data`: only the data; `html`: a self-contained file for export (vscode:// links); `markdown`; `sarif`. */
+export type ReportTextFormat = 'data' | 'html' | 'markdown' | 'sarif';
+
+export interface ReportParams {
+  readonly format?: ReportTextFormat;
+}
+
+export interface ReportResponse {
+  readonly data: ReportData;
+  /** The report in the requested format (absent for `data`). */
+  readonly text?: string;
+  /** False until a workspace audit completed: the client runs one first. */
+  readonly audited: boolean;
 }
 
 /** `initializationOptions` a client may send. */

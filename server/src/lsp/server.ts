@@ -28,11 +28,15 @@ import {
   AUDIT_PROGRESS_METHOD,
   AUDIT_WORKSPACE_METHOD,
   FIX_ALL_KIND,
+  REPORT_METHOD,
+  REPORT_UPDATED_METHOD,
   WATCHED_FILE_GLOBS,
   type AuditParams,
   type AuditResult,
   type HardeningInitializationOptions,
+  type ReportParams,
 } from './protocol';
+import { reportRequest } from './report';
 import { fileOf, Session } from './session';
 import { parseSettings, SETTINGS_SECTION, type ServerSettings } from './settings';
 import type { EditCapabilities } from './workspace-edit';
@@ -193,12 +197,21 @@ export function startLanguageServer(): void {
     runningAudit = source;
     const subscription = token.onCancellationRequested(() => source.cancel());
     try {
-      return await auditWorkspace(session, source.token, auditReporter(connection, params?.workDoneToken));
+      const result = await auditWorkspace(session, source.token, auditReporter(connection, params?.workDoneToken));
+      if (!result.cancelled) void connection.sendNotification(REPORT_UPDATED_METHOD, {});
+      return result;
     } finally {
       subscription.dispose();
       if (runningAudit === source) runningAudit = undefined;
       source.dispose();
     }
+  });
+
+  connection.onRequest(REPORT_METHOD, async (params: ReportParams | undefined) => {
+    if (!session.enabled) {
+      return new ResponseError(ErrorCodes.InvalidRequest, 'Production Hardening is disabled (the hardening.enable setting is false).');
+    }
+    return reportRequest(session, params);
   });
 
   connection.onShutdown(() => {

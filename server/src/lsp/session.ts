@@ -13,6 +13,7 @@ import { ConfigProblemReporter } from './config-problems';
 import { findingToDiagnostic } from './diagnostics';
 import { ServerLog } from './log';
 import { shiftRange } from './range-tracking';
+import { ReportStore } from './report-store';
 import { AnalysisScheduler, yieldToEventLoop, type RunToken } from './scheduler';
 import { DEFAULT_SETTINGS, engineSettingsChanged, userSettingsOf, type ServerSettings } from './settings';
 import type { TextSource } from './workspace-edit';
@@ -36,6 +37,8 @@ export function fileOf(uri: string): string | undefined {
 export class Session {
   readonly documents: TextDocuments<TextDocument>;
   readonly log: ServerLog;
+  /** The Hardening report's findings and endpoints: filled by the audit, kept current by the analyses here. */
+  readonly reports = new ReportStore();
   private workspace: Workspace;
   private roots: string[] = [];
   private settings: ServerSettings = DEFAULT_SETTINGS;
@@ -112,6 +115,7 @@ export class Session {
     this.scheduler.cancelAll();
     this.latest.clear();
     this.carried.clear();
+    this.reports.reset();
     this.log.forget();
     if (rebuild) this.rebuildWorkspace();
     // Rules and excludes only: the TypeScript programs stay, the config is re-read.
@@ -155,6 +159,7 @@ export class Session {
     this.workspace.changeDocument(file, doc.getText(), doc.version);
     this.generation++;
     if (isAnalysable(file)) {
+      this.reports.markEdited(file);
       this.scheduler.schedule(doc.uri);
       if (!opening) this.scheduleAllOpen(DEPENDENTS_DELAY_MS, doc.uri);
     } else {
@@ -193,6 +198,7 @@ export class Session {
       if (!file || this.isOpen(file)) continue;
       this.workspace.fileChangedOnDisk(file);
       files.push(file);
+      if (change.type === FileChangeType.Deleted) this.reports.drop(file);
       if (!this.audited.has(file)) continue;
       if (change.type === FileChangeType.Deleted) {
         this.audited.delete(file);
@@ -312,6 +318,7 @@ export class Session {
   publishAnalysis(analysis: FileAnalysis): void {
     this.log.analysis(analysis);
     if (analysis.cancelled) return;
+    this.reports.record(analysis);
     this.audited.add(analysis.fileName);
     const uri = pathToUri(analysis.fileName);
     this.publish(uri, undefined, analysis.findings.map((f) => findingToDiagnostic(f, analysis.version)));
