@@ -159,7 +159,14 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
       assert.ok(href.endsWith('/rules/validation/missing-input-validation.md'), `the link opens the rule's docs: ${href}`);
       assert.ok(decodeURIComponent(href).includes(path.basename(extensionDir)), `the docs come from the installed extension: ${href}`);
       await wb.screenshot('hover');
-      await wb.page.keyboard.press('Escape');
+      // The docs open inside VS Code, in an editor tab, not in a browser window.
+      await link.click();
+      const docsTab = wb.page.locator('.part.editor .tab', { hasText: 'missing-input-validation.md' });
+      await wb.step('rule docs open in an editor tab', (timeout) => docsTab.waitFor({ timeout }));
+      await wb.step('rule docs content', (timeout) => wb.viewLine('missing-input-validation').first().waitFor({ timeout }));
+      await wb.screenshot('rule-docs');
+      await wb.page.keyboard.press('Control+W');
+      await wb.step('docs tab closed', (timeout) => docsTab.waitFor({ state: 'detached', timeout }));
     });
   });
 
@@ -236,6 +243,15 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
       const toasts = await seen();
       assert.ok(toasts.some((t) => t.includes('Hardening: auditing')), `the progress notification was shown; notifications seen:\n${toasts.join('\n---\n')}`);
       await wb.waitForProblemCounts({ errors: expected.report.summary.errors, warnings: expected.report.summary.warnings, infos: expected.report.summary.infos });
+      // Our status bar item counts the workspace's hardening problems (and the file's, when one is active).
+      const item = wb.page.locator('[id$="hardening.status"]');
+      const workspaceCount = new RegExp(`Hardening (\\d+ / )?${n}$`);
+      await wb.step('status bar workspace count', async (timeout) => {
+        const deadline = Date.now() + timeout;
+        while (!workspaceCount.test((await item.innerText()).trim()) && Date.now() < deadline) await wb.page.waitForTimeout(100);
+      });
+      assert.match((await item.innerText()).trim(), workspaceCount);
+      assert.equal(await summary.getByRole('button', { name: 'Open Report' }).count(), 1, 'the summary offers the report');
       await wb.step('open the Problems panel from the summary', async (timeout) => {
         await summary.getByRole('button', { name: 'Show Problems' }).click({ timeout });
         await wb.page.locator('.markers-panel').waitFor({ state: 'visible', timeout });
@@ -262,6 +278,13 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
       const endpoints = await frame.locator('table#endpoint-matrix tr[data-endpoint]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-endpoint') ?? ''));
       assert.deepEqual(endpoints.sort(), [...SAMPLE_ENDPOINTS].sort(), 'one matrix row per route of the sample');
       await wb.screenshot('report');
+      // Every row has the six columns, each green, amber, red or not applicable.
+      const states = await frame.locator('table#endpoint-matrix td[data-control]').evaluateAll((cells) => cells.map((c) => c.getAttribute('data-state')));
+      assert.equal(states.length, SAMPLE_ENDPOINTS.length * 6);
+      assert.ok(states.every((s) => s === 'ok' || s === 'warn' || s === 'fail' || s === 'na'), states.join(','));
+      assert.ok(states.includes('fail'), 'the sample has endpoints a finding marks red');
+      await frame.locator('table#endpoint-matrix').scrollIntoViewIfNeeded();
+      await wb.screenshot('endpoint-matrix');
     });
   });
 
