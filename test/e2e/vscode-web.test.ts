@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CHROMIUM, CodeServer, EDITOR_SETTINGS, missingTools, obtainVsix, REPO } from './code-server';
+import { CHROMIUM, CodeServer, EDITOR_SETTINGS, obtainVsix, REPO, skipUnlessEditorTools } from './code-server';
 import { cliAudit, copySampleWorkspace, engineFixes, findingOf, type CliAudit, type ExpectedFix } from './sample-workspace';
 import { Workbench } from './workbench';
 
@@ -77,17 +77,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
   let failed = false;
 
   before(async function () {
-    if (process.env.HARDENING_E2E === '0') {
-      say('e2e: skipped — HARDENING_E2E=0');
-      this.skip();
-    }
-    const missing = missingTools();
-    // CI installs the tools first (.ci/run): there, a missing tool is a failure, not a skip.
-    if (missing && process.env.HARDENING_E2E_REQUIRED === '1') assert.fail(`e2e: ${missing}: scripts/install-e2e-tools.sh did not run or failed`);
-    if (missing) {
-      say(`e2e: skipped — ${missing} (run scripts/install-e2e-tools.sh)`);
-      this.skip();
-    }
+    skipUnlessEditorTools(this);
     this.timeout(240_000);
     started = true;
     fs.mkdirSync(runDir, { recursive: true });
