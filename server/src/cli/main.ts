@@ -15,6 +15,8 @@ Examples:
   $ harden audit src --fail-on warning            fail on warnings too
   $ harden audit --format sarif --output harden.sarif
                                                   SARIF 2.1.0 for GitHub code scanning
+  $ harden audit --format html --output hardening-report.html
+                                                  the Hardening report with its endpoint matrix
   $ harden audit . --rule sql-injection swallowed-error
                                                   only these rules
   $ harden audit --format json | jq '.summary'
