@@ -278,6 +278,38 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
     });
   });
 
+  it('exports the report as Markdown through the format picker and the save dialog', async function () {
+    this.timeout(90_000);
+    await scenario('6b export report', async ({ wb, ws }) => {
+      const target = path.join(ws, 'hardening-report.md');
+      const page = wb.page;
+      const input = page.locator('.quick-input-widget input');
+      await wb.step('export command', async (timeout) => {
+        await page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible', timeout });
+        await input.fill('>Hardening: Export Report');
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Export Report' }).first().waitFor({ timeout });
+        await page.keyboard.press('Enter');
+      });
+      await wb.step('format picker', async (timeout) => {
+        const markdown = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Markdown' }).first();
+        await markdown.waitFor({ timeout });
+        await markdown.click();
+      });
+      // The browser build's save dialog is a quick input holding the proposed path.
+      await wb.step('save dialog proposes hardening-report.md', async (timeout) => {
+        const deadline = Date.now() + timeout;
+        while (!(await input.inputValue().catch(() => '')).endsWith('hardening-report.md') && Date.now() < deadline) await page.waitForTimeout(100);
+        assert.match(await input.inputValue(), /hardening-report\.md$/);
+        await page.keyboard.press('Enter');
+      });
+      await wb.step('saved notification', (timeout) => wb.notification('report saved to').first().waitFor({ timeout }));
+      const markdown = fs.readFileSync(target, 'utf8');
+      assert.match(markdown, /Production readiness/);
+      for (const endpoint of SAMPLE_ENDPOINTS) assert.ok(markdown.includes(endpoint.split(' ')[1]), `the Markdown lists ${endpoint}`);
+    });
+  });
+
   it('applies the safe fixes on save (source.fixAll.hardening)', async function () {
     this.timeout(90_000);
     await scenario('7 fixAll on save', async ({ wb, ws, initial, fixes }) => {
