@@ -2,6 +2,10 @@
 // file and rules/shared/*; the engine implements RuleContext. Nothing here knows
 // about LSP, the terminal or the file system.
 import type { ts, CompilerNodeToWrappedType } from 'ts-morph';
+import type { ControlId } from './inventory/types';
+
+/** A protection an HTTP endpoint needs (a column of the report's endpoint matrix). */
+export type EndpointConcern = ControlId;
 
 export type Category =
   | 'security'
@@ -39,6 +43,12 @@ export interface Rule {
   readonly needsTypes: boolean;
   /** True when findings offer a fix. */
   readonly fixable: boolean;
+  /**
+   * The endpoint protections its findings are about (e.g. `validation`): a finding inside a
+   * route handler turns that column of the report's endpoint matrix red. A finding may say
+   * otherwise (`FindingInput.concerns`); rules about no endpoint protection leave it out.
+   */
+  readonly concerns?: readonly EndpointConcern[];
   check(ctx: RuleContext): void;
 }
 
@@ -119,6 +129,8 @@ export interface FindingInput {
   readonly related?: readonly RelatedInput[];
   /** Computed only when an editor asks for code actions or the CLI applies fixes. */
   readonly fixes?: () => Fix[];
+  /** Which endpoint protections this finding says are missing, when not the rule's `concerns`. */
+  readonly concerns?: readonly EndpointConcern[];
 }
 
 export interface Fix {

@@ -3,7 +3,7 @@
 // failure escapes an Express 4 handler that nobody awaits (the request hangs), or —
 // for node:http/https — whose `error` event has no listener (the process crashes).
 import type { ts } from 'ts-morph';
-import type { Rule, RuleContext } from '../api';
+import type { EndpointConcern, Rule, RuleContext } from '../api';
 import { resolveCall, skipOuter } from '../shared/callee';
 import { isIdempotent, outboundCall, requestUses, timeoutOf, type OutboundCall, type Presence } from '../shared/outbound-http';
 import { destinationOf } from './unguarded-external-call/destination';
@@ -26,6 +26,7 @@ export const rule: Rule = {
   description: 'Outgoing HTTP calls to other services need a timeout and a handled failure, or a slow or failing upstream hangs the request.',
   needsTypes: true,
   fixable: true,
+  concerns: ['timeouts', 'errorHandling'],
   check(ctx) {
     if (isTestModule(ctx) || isClientModule(ctx)) return;
     const timeoutMs = typeof ctx.options.timeoutMs === 'number' && ctx.options.timeoutMs > 0 ? ctx.options.timeoutMs : DEFAULT_TIMEOUT_MS;
@@ -64,6 +65,7 @@ function checkCall(ctx: RuleContext, call: ts.CallExpression, timeoutMs: number)
     start: call.getStart(ctx.sourceFile),
     end: underlineEnd(ctx, call),
     message: messageOf(out, timeout, failure, noErrorListener),
+    concerns: concernsOf(timeout, failure !== undefined || noErrorListener),
     related: failure ? [{ node: failure.handler.registration, message: `${failure.handlerLabel} is an Express 4 handler: a rejected promise there is never answered` }] : undefined,
     // A timeout for node:http surfaces as an `error` event: without a listener it would crash instead.
     fixes: noErrorListener ? undefined : () => {
@@ -108,6 +110,14 @@ const TIMEOUT_HINT: Record<OutboundCall['client'], string> = {
   got: 'set `timeout: { request: ms }`',
   'node-http': 'pass `signal: AbortSignal.timeout(ms)` (it fails the request through its `error` event)',
 };
+
+/** What the finding says is missing, for the report's endpoint matrix. */
+function concernsOf(timeout: Presence, failureUnhandled: boolean): EndpointConcern[] {
+  const concerns: EndpointConcern[] = [];
+  if (timeout === 'missing') concerns.push('timeouts');
+  if (failureUnhandled) concerns.push('errorHandling');
+  return concerns;
+}
 
 function messageOf(out: OutboundCall, timeout: Presence, failure: UnhandledFailure | undefined, noErrorListener: boolean): string {
   const call = `\`${out.label}\``;

@@ -18,6 +18,7 @@ export const rule: Rule = {
   description: 'A catch block or promise `.catch` handler discards the error: nothing logs, rethrows or answers it.',
   needsTypes: true,
   fixable: true,
+  concerns: ['errorHandling'],
   check(ctx) {
     const { ts } = ctx;
     const visit = (node: ts.Node): void => {

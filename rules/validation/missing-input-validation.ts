@@ -27,6 +27,7 @@ export const rule: Rule = {
   description: 'An API handler uses request body/query fields that no schema or type check validated.',
   needsTypes: true,
   fixable: true,
+  concerns: ['validation'],
   check(ctx) {
     const deps = ctx.project.packageJson(ctx.fileName)?.allDependencies ?? {};
     const globallyValidated = GLOBAL_REQUEST_VALIDATORS.some((p) => p in deps);

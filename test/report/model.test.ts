@@ -30,10 +30,10 @@ describe('report model: endpoint matrix overlay', () => {
     assert.equal(row.controls.errorHandling.state, 'warn');
   });
 
-  it('maps swallowed-error to error handling, and unguarded-external-call by what its message is about', () => {
+  it('maps swallowed-error to error handling, and unguarded-external-call by what each finding says is missing', () => {
     const findings = [
       finding({ ruleId: 'swallowed-error', category: 'observability', range: range(11, 4) }),
-      finding({ ruleId: 'unguarded-external-call', category: 'error-handling', range: range(13, 4), message: TIMEOUT }),
+      finding({ ruleId: 'unguarded-external-call', category: 'error-handling', range: range(13, 4), message: TIMEOUT, concerns: ['timeouts'] }),
     ];
     const row = onlyRow(buildReport(input({ findings, endpoints: [endpoint()] })).matrix.rows);
     assert.equal(row.controls.errorHandling.state, 'fail');
@@ -41,12 +41,12 @@ describe('report model: endpoint matrix overlay', () => {
     assert.equal(row.controls.timeouts.state, 'fail');
     assert.deepEqual(row.controls.timeouts.fingerprints, [findings[1].fingerprint]);
 
-    const unhandled = finding({ ruleId: 'unguarded-external-call', category: 'error-handling', range: range(14, 4), message: UNHANDLED });
+    const unhandled = finding({ ruleId: 'unguarded-external-call', category: 'error-handling', range: range(14, 4), message: UNHANDLED, concerns: ['errorHandling'] });
     const r2 = onlyRow(buildReport(input({ findings: [unhandled], endpoints: [endpoint()] })).matrix.rows);
     assert.equal(r2.controls.errorHandling.state, 'fail');
     assert.equal(r2.controls.timeouts.state, 'warn');
 
-    const both = finding({ ruleId: 'unguarded-external-call', category: 'error-handling', range: range(14, 4), message: BOTH });
+    const both = finding({ ruleId: 'unguarded-external-call', category: 'error-handling', range: range(14, 4), message: BOTH, concerns: ['timeouts', 'errorHandling'] });
     const r3 = onlyRow(buildReport(input({ findings: [both], endpoints: [endpoint()] })).matrix.rows);
     assert.equal(r3.controls.errorHandling.state, 'fail');
     assert.equal(r3.controls.timeouts.state, 'fail');
@@ -79,13 +79,14 @@ describe('report model: endpoint matrix overlay', () => {
       category: 'error-handling',
       range: range(40, 4),
       message: 'The failure of `fetch` to an external service reaches `getUser` unhandled through `loadUser`: catch it there, since Express 4 does not pass rejected promises to `next`.',
+      concerns: ['errorHandling'],
       related: [{ fileName: USERS, range: range(10, 0, 20, 2), message: '`getUser` is an Express 4 handler: a rejected promise there is never answered', step: false }],
     });
     const timeoutElsewhere = finding({
       ruleId: 'unguarded-external-call',
       category: 'error-handling',
       range: range(44, 4),
-      message: TIMEOUT,
+      message: TIMEOUT, concerns: ['timeouts'],
       related: [{ fileName: USERS, range: range(10, 0, 20, 2), message: 'evidence', step: false }],
     });
     const row = onlyRow(buildReport(input({ findings: [viaService, timeoutElsewhere], endpoints: [endpoint()] })).matrix.rows);
@@ -104,14 +105,14 @@ describe('report model: endpoint matrix overlay', () => {
         validation: { state: 'warn', note: 'elsewhere', location: { fileName: PAYMENTS, range: call } },
       },
     });
-    const atCall = finding({ ruleId: 'unguarded-external-call', category: 'error-handling', fileName: PAYMENTS, range: range(40, 16), message: TIMEOUT });
+    const atCall = finding({ ruleId: 'unguarded-external-call', category: 'error-handling', fileName: PAYMENTS, range: range(40, 16), message: TIMEOUT, concerns: ['timeouts'] });
     const row = onlyRow(buildReport(input({ findings: [atCall], endpoints: [row0] })).matrix.rows);
     assert.equal(row.controls.timeouts.state, 'fail');
     assert.deepEqual(row.controls.timeouts.location, { fileName: PAYMENTS, range: atCall.range });
     // Only the finding's own columns: the validation cell pointing there stays as the inventory said.
     assert.equal(row.controls.validation.state, 'warn');
     // Another call in the same file, outside the pointed-at code, changes nothing.
-    const elsewhere = finding({ ruleId: 'unguarded-external-call', category: 'error-handling', fileName: PAYMENTS, range: range(50, 2), message: TIMEOUT });
+    const elsewhere = finding({ ruleId: 'unguarded-external-call', category: 'error-handling', fileName: PAYMENTS, range: range(50, 2), message: TIMEOUT, concerns: ['timeouts'] });
     assert.equal(onlyRow(buildReport(input({ findings: [elsewhere], endpoints: [row0] })).matrix.rows).controls.timeouts.state, 'warn');
   });
 

@@ -1,6 +1,7 @@
 // Hand-made findings and endpoints for the report tests: the model and the renderers
 // are pinned down here independently of what the rules and the inventory find today.
 import type { Category, Severity } from '../../rules/api';
+import { ALL_RULES } from '../../rules/index';
 import { CONTROL_IDS, type ControlCell, type ControlId, type Endpoint } from '../../rules/inventory/types';
 import type { Finding, Range } from '../../server/src/engine/finding';
 import type { ReportInput } from '../../server/src/report/model';
@@ -18,6 +19,8 @@ let fingerprints = 0;
 export function finding(over: Partial<Finding> & Pick<Finding, 'ruleId' | 'range'>): Finding {
   const n = ++fingerprints;
   return {
+    // As the runner does: the rule's own concerns unless the finding says otherwise.
+    concerns: ALL_RULES.find((r) => r.id === over.ruleId)?.concerns ?? [],
     category: 'security',
     severity: 'warning',
     message: `message ${n}`,

@@ -1,6 +1,6 @@
 // What the engine hands to its front doors (LSP, CLI): findings with both offsets
 // and line/character positions, so neither front door re-reads the file.
-import type { Category, Fix, Severity } from '../../../rules/api';
+import type { Category, EndpointConcern, Fix, Severity } from '../../../rules/api';
 import type { Endpoint } from '../../../rules/inventory/types';
 
 export interface Position {
@@ -37,6 +37,8 @@ export interface Finding {
   readonly related: readonly RelatedLocation[];
   /** Stable across line shifts: rule, file, the flagged code's text, and its ordinal among equal ones. */
   readonly fingerprint: string;
+  /** The endpoint protections the finding says are missing (matrix columns); empty for most rules. */
+  readonly concerns?: readonly EndpointConcern[];
   /** Fixes offered (computed on demand); the engine adds "suppress" itself. */
   readonly fixes?: () => Fix[];
 }

@@ -162,6 +162,7 @@ function positionFindings(input: RunInput, raw: readonly RawFinding[]): Finding[
       related: (f.related ?? []).map((r) => relatedLocation(input, r)).filter((r): r is RelatedLocation => !!r),
       fingerprint: createHash('sha256').update(`${key}|${ordinal}`).digest('hex').slice(0, 32),
       fixes: f.fixes ? guardFixes(f.fixes) : undefined,
+      concerns: f.concerns ?? rule.rule.concerns ?? [],
     });
   }
   return out.sort((a, b) => a.start - b.start || a.ruleId.localeCompare(b.ruleId));

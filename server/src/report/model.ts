@@ -4,7 +4,6 @@
 import { CATEGORIES, type Category, type Severity } from '../../../rules/api';
 import { CONTROL_IDS, type ControlCell, type ControlId, type Endpoint, type SourceLocation } from '../../../rules/inventory/types';
 import type { Finding, Range } from '../engine/finding';
-import { externalCallConcerns } from './external-call-concerns';
 
 /** The version of this shape; it changes only when a field changes meaning. */
 export const REPORT_DATA_VERSION = 1;
@@ -54,28 +53,13 @@ export interface ReportFinding {
   readonly docsUrl: string;
   /** The data's path (steps) or evidence, e.g. the route a handler is registered on. */
   readonly related: readonly { readonly fileName: string; readonly range: Range; readonly message: string; readonly step: boolean }[];
+  /**
+   * The endpoint protections the finding says are missing: the matrix columns it turns red.
+   * Rules declare them (`Rule.concerns`, or per finding); rules about no endpoint
+   * protection (sql-injection, unindexed-query) have none and stay in the findings list.
+   */
+  readonly concerns: readonly ControlId[];
 }
-
-/**
- * The matrix column a finding located inside an endpoint's handler speaks for. This is
- * the one table of it: a new rule that concerns endpoints (authentication, rate limiting,
- * pagination, …) must be added here, or its findings will not reach the matrix. Rules not
- * listed (sql-injection, unindexed-query) are no column: they stay in the findings list.
- */
-const RULE_COLUMNS: Readonly<Record<string, (f: ReportFinding) => readonly ControlId[]>> = {
-  'missing-input-validation': () => ['validation'],
-  'swallowed-error': () => ['errorHandling'],
-  'unguarded-external-call': (f) => externalCallConcerns(f.message),
-};
-
-/**
- * Findings located elsewhere (a service function) whose related locations name the
- * endpoint's registration or handler as where the problem lands: the columns they fail.
- */
-const EVIDENCE_COLUMNS: Readonly<Record<string, (f: ReportFinding) => readonly ControlId[]>> = {
-  // "its failure reaches `handler` unhandled", with the handler's registration as evidence.
-  'unguarded-external-call': (f) => externalCallConcerns(f.message).filter((c) => c === 'errorHandling'),
-};
 
 export interface CategorySummary {
   readonly category: Category;
@@ -187,6 +171,7 @@ function plainFinding(f: Finding): ReportFinding {
     fingerprint: f.fingerprint,
     docsUrl: f.docsUrl,
     related: f.related.map((r) => ({ fileName: r.fileName, range: r.range, message: r.message, step: r.step })),
+    concerns: f.concerns ?? [],
   };
 }
 
@@ -292,15 +277,16 @@ function matrixRow(endpoint: Endpoint, findings: readonly ReportFinding[]): Matr
  * service call the handler makes), or where its evidence names this endpoint.
  */
 function columnsFor(f: ReportFinding, endpoint: Endpoint): readonly ControlId[] {
-  const own = RULE_COLUMNS[f.ruleId]?.(f) ?? [];
+  const own = f.concerns;
   if (isInside(f, endpoint.handler)) return own;
   const pointedAt = own.filter((c) => {
     const location = endpoint.controls[c].location;
     return location !== undefined && isInside(f, location);
   });
-  const evidence = EVIDENCE_COLUMNS[f.ruleId];
-  const named = evidence !== undefined && f.related.some((r) => !r.step && (isInside(r, endpoint.handler) || isInside(r, endpoint.registration)));
-  return named ? [...new Set([...pointedAt, ...evidence(f)])] : pointedAt;
+  // "Its failure reaches `handler` unhandled", with the handler's registration as evidence:
+  // the failure lands in this endpoint, so its error handling fails.
+  const named = own.includes('errorHandling') && f.related.some((r) => !r.step && (isInside(r, endpoint.handler) || isInside(r, endpoint.registration)));
+  return named ? [...new Set([...pointedAt, 'errorHandling' as const])] : pointedAt;
 }
 
 /** Where `at` starts lies within `where` (same file). */
