@@ -127,7 +127,7 @@ describe('harden audit', function () {
     it('has the documented shape, with 1-based positions and relative paths', () => {
       assert.equal(run.code, 0);
       const report = JSON.parse(run.stdout);
-      assert.deepEqual(Object.keys(report), ['version', 'tool', 'baseDir', 'roots', 'files', 'findings', 'skipped', 'ruleFailures', 'projectProblems', 'summary']);
+      assert.deepEqual(Object.keys(report), ['version', 'tool', 'baseDir', 'roots', 'files', 'findings', 'endpoints', 'skipped', 'ruleFailures', 'projectProblems', 'summary']);
       assert.equal(report.version, 1);
       assert.equal(report.tool.name, 'production-hardening');
       assert.equal(report.baseDir, project.dir);
@@ -136,13 +136,13 @@ describe('harden audit', function () {
       const suppression = report.findings.find((f: { ruleId: string }) => f.ruleId === 'invalid-suppression');
       assert.deepEqual(Object.keys(suppression), [
         'ruleId', 'category', 'severity', 'message', 'file', 'line', 'column', 'endLine', 'endColumn',
-        'cwe', 'docsUrl', 'fingerprint', 'fixable', 'related',
+        'cwe', 'docsUrl', 'fingerprint', 'fixable', 'related', 'concerns',
       ]);
       assert.deepEqual(
         { ...suppression, message: undefined, fingerprint: undefined, docsUrl: undefined },
         {
           ruleId: 'invalid-suppression', category: 'meta', severity: 'warning', message: undefined, file: 'src/notes.ts',
-          line: 1, column: 1, endLine: 1, endColumn: 30, cwe: [], docsUrl: undefined, fingerprint: undefined, fixable: false, related: [],
+          line: 1, column: 1, endLine: 1, endColumn: 30, cwe: [], docsUrl: undefined, fingerprint: undefined, fixable: false, related: [], concerns: [],
         },
       );
       assert.match(suppression.fingerprint, /^[0-9a-f]{32}$/);

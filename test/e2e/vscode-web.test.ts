@@ -255,7 +255,10 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
     this.timeout(90_000);
     assert.ok(session, 'the editor session is up');
     assert.ok(contributesCommand(session.extensionDir, 'Open Report'), "the packaged extension contributes 'Hardening: Open Report'");
-    await scenario('6 open report', async ({ wb }) => {
+    await scenario('6 open report', async ({ wb, ws }) => {
+      // What the CLI's JSON says of the same files (saved by the scenarios above).
+      const cli = await cliAudit(ws);
+      assert.deepEqual(cli.report.endpoints.map((e) => `${e.method} ${e.path}`).sort(), [...SAMPLE_ENDPOINTS].sort(), 'the CLI finds every route of the sample');
       await wb.runCommand('Hardening: Open Report');
       const tab = wb.page.locator('.part.editor .tab', { hasText: 'Hardening Report' });
       await wb.step('report tab', async (timeout) => {
@@ -273,6 +276,12 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
       assert.equal(states.length, SAMPLE_ENDPOINTS.length * 6);
       assert.ok(states.every((s) => s === 'ok' || s === 'warn' || s === 'fail' || s === 'na'), states.join(','));
       assert.ok(states.includes('fail'), 'the sample has endpoints a finding marks red');
+      // Cell for cell, the editor's matrix is the CLI's.
+      const shown = await frame.locator('table#endpoint-matrix tr[data-endpoint]').evaluateAll((rows) =>
+        rows.map((row) => [row.getAttribute('data-endpoint'), [...row.querySelectorAll('td[data-control]')].map((c) => `${c.getAttribute('data-control')}=${c.getAttribute('data-state')}`).join(' ')]),
+      );
+      const fromCli = cli.report.endpoints.map((e) => [`${e.method} ${e.path}`, Object.entries(e.controls).map(([id, c]) => `${id}=${c.state}`).join(' ')]);
+      assert.deepEqual(Object.fromEntries(shown), Object.fromEntries(fromCli));
       await frame.locator('table#endpoint-matrix').scrollIntoViewIfNeeded();
       await wb.screenshot('endpoint-matrix');
     });

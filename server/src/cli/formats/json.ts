@@ -1,5 +1,7 @@
 // The JSON report: a stable, documented shape for scripts and dashboards.
 // `version` is the version of this shape; it changes only when a field changes meaning.
+import type { SourceLocation } from '../../../../rules/inventory/types';
+import { reportOfAudit } from '../../report/from-audit';
 import type { AuditResult } from '../audit';
 import { countBySeverity } from '../severity';
 import { TOOL_NAME, toolVersion } from '../manifest';
@@ -35,6 +37,28 @@ export interface JsonFinding extends JsonSpan {
   readonly fixable: boolean;
   /** The path of the data or the evidence, e.g. where a tainted value entered. */
   readonly related: readonly JsonRelated[];
+  /** The endpoint protections it says are missing (columns of the endpoint matrix); often empty. */
+  readonly concerns: readonly string[];
+}
+
+/** One cell of the endpoint matrix: ok (in place), warn (not found), fail (a finding), na. */
+export interface JsonControl {
+  readonly state: 'ok' | 'warn' | 'fail' | 'na';
+  readonly note: string;
+  /** Where the protection is, or the finding that says it is missing. */
+  readonly at?: JsonSpan;
+  /** The findings behind a `fail`. */
+  readonly fingerprints?: readonly string[];
+}
+
+/** An HTTP route of the workspace and what protects it. */
+export interface JsonEndpoint {
+  readonly method: string;
+  readonly path: string;
+  readonly framework: string;
+  readonly registration: JsonSpan;
+  readonly handler: JsonSpan;
+  readonly controls: Readonly<Record<string, JsonControl>>;
 }
 
 export interface JsonReport {
@@ -47,6 +71,8 @@ export interface JsonReport {
   /** Every file the audit covered, relative to baseDir. */
   readonly files: readonly string[];
   readonly findings: readonly JsonFinding[];
+  /** Every HTTP route found (Express, Fastify, Koa, Nest, Next), with the endpoint matrix's cells. */
+  readonly endpoints: readonly JsonEndpoint[];
   readonly skipped: readonly { readonly file: string; readonly reason: string }[];
   readonly ruleFailures: readonly { readonly ruleId: string; readonly file: string; readonly message: string }[];
   readonly projectProblems: readonly { readonly file: string; readonly message: string }[];
@@ -63,6 +89,13 @@ export interface JsonReport {
 
 export function jsonReport(result: AuditResult, baseDir: string): JsonReport {
   const rel = (f: string) => relativePath(baseDir, f);
+  const spanOf = (l: SourceLocation): JsonSpan => ({
+    file: rel(l.fileName),
+    line: l.range.start.line + 1,
+    column: l.range.start.character + 1,
+    endLine: l.range.end.line + 1,
+    endColumn: l.range.end.character + 1,
+  });
   const counts = countBySeverity(result.findings);
   return {
     version: JSON_REPORT_VERSION,
@@ -93,6 +126,20 @@ export function jsonReport(result: AuditResult, baseDir: string): JsonReport {
         message: r.message,
         step: r.step,
       })),
+      concerns: f.concerns ?? [],
+    })),
+    endpoints: reportOfAudit(result, baseDir, []).matrix.rows.map((row) => ({
+      method: row.method,
+      path: row.path,
+      framework: row.framework,
+      registration: spanOf(row.registration),
+      handler: spanOf(row.handler),
+      controls: Object.fromEntries(
+        Object.entries(row.controls).map(([id, cell]) => [
+          id,
+          { state: cell.state, note: cell.note, ...(cell.location ? { at: spanOf(cell.location) } : {}), ...(cell.fingerprints ? { fingerprints: cell.fingerprints } : {}) },
+        ]),
+      ),
     })),
     skipped: result.skipped.map((s) => ({ file: rel(s.file), reason: s.reason })),
     ruleFailures: result.ruleFailures.map((r) => ({ ruleId: r.ruleId, file: rel(r.file), message: r.message })),
