@@ -133,7 +133,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
   }
 
   it('shows a squiggle whose hover gives the message, the rule id and its docs link', async function () {
-    this.timeout(90_000);
+    this.timeout(120_000);
     await scenario('1 squiggle + hover', async ({ wb, ws, initial, extensionDir }) => {
       const finding = findingOf(initial, USERS, 'missing-input-validation', 'POST /users');
       const text = fs.readFileSync(path.join(ws, USERS), 'utf8');
@@ -161,7 +161,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
   });
 
   it('applies "Add validation" from the lightbulb and saves the schema parse to disk', async function () {
-    this.timeout(90_000);
+    this.timeout(120_000);
     await scenario('2 add validation', async ({ wb, ws, initial, fixes }) => {
       const finding = findingOf(initial, USERS, 'missing-input-validation', 'POST /users');
       const inUsers = initial.findings.filter((f) => f.file === USERS);
@@ -180,7 +180,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
   });
 
   it('applies "Wrap in try/retry", creating the retry helper, and saves both files', async function () {
-    this.timeout(90_000);
+    this.timeout(120_000);
     await scenario('3 wrap in try/retry', async ({ wb, ws, initial, fixes }) => {
       const finding = findingOf(initial, CHARGES, 'unguarded-external-call');
       const text = fs.readFileSync(path.join(ws, CHARGES), 'utf8');
@@ -197,7 +197,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
   });
 
   it('applies "Add index hint", which edits schema.prisma', async function () {
-    this.timeout(90_000);
+    this.timeout(120_000);
     await scenario('4 add index hint', async ({ wb, ws, initial, fixes }) => {
       const finding = findingOf(initial, USER_SERVICE, 'unindexed-query');
       const text = fs.readFileSync(path.join(ws, USER_SERVICE), 'utf8');
@@ -220,7 +220,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
 
   // Later scenarios use the state the fixes above left, as a person's session would.
   it('audits the workspace from the palette: progress, summary, and every finding counted', async function () {
-    this.timeout(90_000);
+    this.timeout(120_000);
     await scenario('5 audit workspace', async ({ wb, ws }) => {
       const expected = await cliAudit(ws);
       const seen = await wb.recordNotifications();
@@ -252,7 +252,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
   });
 
   it('opens the report with its endpoint matrix', async function () {
-    this.timeout(90_000);
+    this.timeout(120_000);
     assert.ok(session, 'the editor session is up');
     assert.ok(contributesCommand(session.extensionDir, 'Open Report'), "the packaged extension contributes 'Hardening: Open Report'");
     await scenario('6 open report', async ({ wb, ws }) => {
@@ -288,7 +288,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
   });
 
   it('exports the report as Markdown through the format picker and the save dialog', async function () {
-    this.timeout(90_000);
+    this.timeout(120_000);
     await scenario('6b export report', async ({ wb, ws }) => {
       const target = path.join(ws, 'hardening-report.md');
       const page = wb.page;
@@ -320,7 +320,7 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
   });
 
   it('applies the safe fixes on save (source.fixAll.hardening)', async function () {
-    this.timeout(90_000);
+    this.timeout(120_000);
     await scenario('7 fixAll on save', async ({ wb, ws, initial, fixes }) => {
       const finding = findingOf(initial, CLEANUP, 'swallowed-error');
       const text = fs.readFileSync(path.join(ws, CLEANUP), 'utf8');
