@@ -8,6 +8,7 @@ import { arrayElements, inferVerifyAlgorithm, jwtCallKind, literalString, option
 import { authUseOfDecode } from '../shared/jwt-decode-use';
 import { isTestModule } from '../shared/module-imports';
 import { shortText } from '../shared/source-text';
+import { forEachCall } from '../shared/walk';
 
 export const rule: Rule = {
   id: 'jwt-misuse',
@@ -19,17 +20,12 @@ export const rule: Rule = {
   fixable: true,
   check(ctx) {
     if (isTestModule(ctx)) return;
-    const { ts } = ctx;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        const kind = jwtCallKind(ctx, node);
-        if (kind === 'verify') checkVerify(ctx, node);
-        else if (kind === 'sign') checkSign(ctx, node);
-        else if (kind === 'decode') checkDecode(ctx, node);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(ctx.sourceFile);
+    forEachCall(ctx, (call) => {
+      const kind = jwtCallKind(ctx, call);
+      if (kind === 'verify') checkVerify(ctx, call);
+      else if (kind === 'sign') checkSign(ctx, call);
+      else if (kind === 'decode') checkDecode(ctx, call);
+    });
   },
 };
 

@@ -10,6 +10,7 @@ import { credentialCookie } from '../shared/cookie-sensitivity';
 import { findRouteHandlers } from '../shared/http';
 import { isTestModule } from '../shared/module-imports';
 import { shortText } from '../shared/source-text';
+import { forEachCall } from '../shared/walk';
 
 const EXPRESS_MODULES = ['express', 'express-serve-static-core'];
 type SessionLibrary = 'express-session' | 'cookie-session';
@@ -25,16 +26,11 @@ export const rule: Rule = {
   fixable: true,
   check(ctx) {
     if (isTestModule(ctx)) return;
-    const { ts } = ctx;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        const library = sessionLibraryOf(ctx, node);
-        if (library) checkSessionMiddleware(ctx, node, library);
-        else checkResponseCookie(ctx, node);
-      }
-      ts.forEachChild(node, visit);
-    };
-    visit(ctx.sourceFile);
+    forEachCall(ctx, (call) => {
+      const library = sessionLibraryOf(ctx, call);
+      if (library) checkSessionMiddleware(ctx, call, library);
+      else checkResponseCookie(ctx, call);
+    });
   },
 };
 

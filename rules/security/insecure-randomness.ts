@@ -7,6 +7,7 @@ import type { Rule, RuleContext } from '../api';
 import { isTestModule } from '../shared/module-imports';
 import { secureRandomFix } from '../shared/random-fix';
 import { isMathRandom, randomSink, type RandomSink } from '../shared/random-flow';
+import { forEachCall } from '../shared/walk';
 
 export const rule: Rule = {
   id: 'insecure-randomness',
@@ -17,13 +18,10 @@ export const rule: Rule = {
   needsTypes: true,
   fixable: true,
   check(ctx) {
-    const { ts } = ctx;
     if (isTestModule(ctx) || ctx.sourceFile.isDeclarationFile) return;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && isMathRandom(ctx, node)) checkRandom(ctx, node);
-      ts.forEachChild(node, visit);
-    };
-    visit(ctx.sourceFile);
+    forEachCall(ctx, (call) => {
+      if (isMathRandom(ctx, call)) checkRandom(ctx, call);
+    });
   },
 };
 

@@ -8,6 +8,7 @@ import { corsOptionsArgument, permissiveCors, type OpenOrigin } from '../shared/
 import { allowsCredentials, checksOrigin, headerWrites, reflectedOrigin, type HeaderWrite } from '../shared/cors-headers';
 import { isTestModule } from '../shared/module-imports';
 import { shortText } from '../shared/source-text';
+import { forEachCall } from '../shared/walk';
 
 export const rule: Rule = {
   id: 'permissive-cors',
@@ -21,18 +22,14 @@ export const rule: Rule = {
     if (isTestModule(ctx)) return;
     const { ts } = ctx;
     const writesByFunction = new Map<ts.Node, HeaderWrite[]>();
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) {
-        checkCorsOptions(ctx, node);
-        const writes = headerWrites(ctx, node);
-        if (writes.length) {
-          const fn = enclosingFunction(ts, node) ?? ctx.sourceFile;
-          writesByFunction.set(fn, [...(writesByFunction.get(fn) ?? []), ...writes]);
-        }
+    forEachCall(ctx, (call) => {
+      checkCorsOptions(ctx, call);
+      const writes = headerWrites(ctx, call);
+      if (writes.length) {
+        const fn = enclosingFunction(ts, call) ?? ctx.sourceFile;
+        writesByFunction.set(fn, [...(writesByFunction.get(fn) ?? []), ...writes]);
       }
-      ts.forEachChild(node, visit);
-    };
-    visit(ctx.sourceFile);
+    });
     for (const [fn, writes] of writesByFunction) checkHandWrittenCors(ctx, fn, writes);
   },
 };

@@ -11,6 +11,7 @@ import { shortText } from '../shared/source-text';
 import { cipherWeakness, constantNumber, constantString, isBrokenDigest, MIN_BCRYPT_COST, MIN_PBKDF2_ITERATIONS } from '../shared/weak-crypto-algorithms';
 import { hashUseOf, purposeOfDigest } from '../shared/weak-crypto-hash-use';
 import { purposeOfInput, strongerPurpose, type DataPurpose } from '../shared/weak-crypto-names';
+import { forEachCall } from '../shared/walk';
 
 const CRYPTO_CALLS = new Set(['createHash', 'createCipheriv', 'createCipher', 'createDecipher', 'pbkdf2', 'pbkdf2Sync']);
 const BCRYPT_MODULES = new Set(['bcrypt', 'bcryptjs']);
@@ -27,12 +28,7 @@ export const rule: Rule = {
   fixable: false,
   check(ctx) {
     if (isTestModule(ctx)) return;
-    const { ts } = ctx;
-    const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node)) checkCall(ctx, node);
-      ts.forEachChild(node, visit);
-    };
-    visit(ctx.sourceFile);
+    forEachCall(ctx, (call) => checkCall(ctx, call));
   },
 };
 
