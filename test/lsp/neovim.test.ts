@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { skipWhenMissing } from '../support/editor-tools';
 import { makeWorkspace, removeWorkspaces } from './harness';
 
 // What a Neovim user configures: the CLI's `harden lsp --stdio`, not a module path.
@@ -60,12 +61,7 @@ describe('Neovim as an LSP client', function () {
   after(() => removeWorkspaces());
 
   it('shows the finding and applies the quick fix through the server over stdio', function () {
-    if (!hasNeovim()) {
-      // CI installs the editors first (scripts/install-e2e-tools.sh): there, missing means broken.
-      if (process.env.HARDENING_E2E_REQUIRED === '1') assert.fail('nvim is not installed: scripts/install-e2e-tools.sh did not run or failed');
-      process.stdout.write('      (skipped: nvim is not installed; apt-get install neovim to run this client check)\n');
-      this.skip();
-    }
+    skipWhenMissing(this, hasNeovim() ? undefined : 'nvim is not installed');
     const root = makeWorkspace({
       'package.json': JSON.stringify({ name: 'nvim-check', private: true }),
       'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, lib: ['ES2022', 'DOM'], noEmit: true }, include: ['src'] }),

@@ -11,8 +11,9 @@ import { contentSecurityPolicy, renderHtml, renderNotice, vscodeFileUri } from '
 import { escapeHtml } from '../../server/src/report/html-escape';
 import { buildReport, type ReportData } from '../../server/src/report/model';
 import { endpoint, finding, input, range, ROOT, USERS } from './report-fixtures';
+import { CHROMIUM } from '../e2e/code-server';
+import { skipWhenMissing } from '../support/editor-tools';
 
-const CHROMIUM = '/usr/bin/chromium';
 
 interface PageFacts {
   readonly scripts: number;
@@ -117,7 +118,7 @@ describe('report html: in Chromium', function () {
   let dir: string;
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) this.skip();
+    skipWhenMissing(this, fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is not installed`);
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hardening-report-'));
   });
