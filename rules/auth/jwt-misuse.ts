@@ -4,11 +4,12 @@
 import type { ts } from 'ts-morph';
 import type { Fix, Rule, RuleContext } from '../api';
 import { enclosingHandler, registrationsOf } from '../shared/http';
-import { arrayElements, inferVerifyAlgorithm, jwtCallKind, literalString, optionProperty, optionsAt, propertyValue } from '../shared/jwt-calls';
+import { arrayElements, inferVerifyAlgorithm, jwtCallKind, optionProperty, optionsAt, propertyValue } from '../shared/jwt-calls';
 import { authUseOfDecode } from '../shared/jwt-decode-use';
 import { isTestModule } from '../shared/module-imports';
 import { shortText } from '../shared/source-text';
 import { forEachCall } from '../shared/walk';
+import { constantString } from '../shared/constant-values';
 
 export const rule: Rule = {
   id: 'jwt-misuse',
@@ -47,7 +48,7 @@ function checkVerify(ctx: RuleContext, call: ts.CallExpression): void {
     return;
   }
   const value = propertyValue(ctx, algorithms);
-  const none = value && arrayElements(ctx, value)?.find((el) => literalString(ctx, el)?.toLowerCase() === 'none');
+  const none = value && arrayElements(ctx, value)?.find((el) => constantString(ctx, el)?.toLowerCase() === 'none');
   if (none) {
     ctx.report({
       node: none,
@@ -73,7 +74,7 @@ function checkSign(ctx: RuleContext, call: ts.CallExpression): void {
   if (options !== 'none') {
     const alg = optionProperty(ctx, options, 'algorithm');
     const value = typeof alg === 'object' ? propertyValue(ctx, alg) : undefined;
-    if (value && literalString(ctx, value)?.toLowerCase() === 'none') {
+    if (value && constantString(ctx, value)?.toLowerCase() === 'none') {
       ctx.report({ node: value, message: `\`${label}\` signs with algorithm \`'none'\`, so anyone can forge the token: sign with HS256 or RS256 and a key.` });
       return;
     }

@@ -10,7 +10,7 @@ import { packageOfFile, skipOuter } from '../shared/callee';
 import { isTestModule } from '../shared/module-imports';
 import { removePropertyEdit, removeStatementEdit } from '../shared/tls-fix';
 import { acceptsEveryIdentity, isConstantFalse, siteLabel, tlsOptionSite } from '../shared/tls-options';
-import { constantNumber, constantString } from '../shared/weak-crypto-algorithms';
+import { constantNumber, constantString } from '../shared/constant-values';
 
 const ENV_SWITCH = 'NODE_TLS_REJECT_UNAUTHORIZED';
 

@@ -8,10 +8,11 @@ import type { Rule, RuleContext } from '../api';
 import { resolveCall } from '../shared/callee';
 import { isTestModule } from '../shared/module-imports';
 import { shortText } from '../shared/source-text';
-import { cipherWeakness, constantNumber, constantString, isBrokenDigest, MIN_BCRYPT_COST, MIN_PBKDF2_ITERATIONS } from '../shared/weak-crypto-algorithms';
+import { cipherWeakness, isBrokenDigest, MIN_BCRYPT_COST, MIN_PBKDF2_ITERATIONS } from '../shared/weak-crypto-algorithms';
 import { hashUseOf, purposeOfDigest } from '../shared/weak-crypto-hash-use';
 import { purposeOfInput, strongerPurpose, type DataPurpose } from '../shared/weak-crypto-names';
 import { forEachCall } from '../shared/walk';
+import { constantNumber, constantString } from '../shared/constant-values';
 
 const CRYPTO_CALLS = new Set(['createHash', 'createCipheriv', 'createCipher', 'createDecipher', 'pbkdf2', 'pbkdf2Sync']);
 const BCRYPT_MODULES = new Set(['bcrypt', 'bcryptjs']);

@@ -6,6 +6,7 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { skipOuter } from './callee';
+import { unchangedConstInitializer } from './constant-values';
 
 export interface ResolvedObject {
   /** Property name → the node giving its value (an expression, or the accessor/method itself). */
@@ -22,7 +23,7 @@ export function resolveObject(ctx: RuleContext, expr: ts.Expression, depth = 0):
   if (depth > MAX_DEPTH) return undefined;
   const e = skipOuter(ts, expr);
   if (ts.isIdentifier(e)) {
-    const init = constInitializer(ctx, e);
+    const init = unchangedConstInitializer(ctx, e);
     return init ? resolveObject(ctx, init, depth + 1) : undefined;
   }
   if (!ts.isObjectLiteralExpression(e)) return undefined;
@@ -47,56 +48,6 @@ function propertyName(ts: RuleContext['ts'], name: ts.PropertyName): string | un
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
   if (ts.isComputedPropertyName(name) && ts.isStringLiteralLike(name.expression)) return name.expression.text;
   return undefined;
-}
-
-/** The initializer of the `const` an identifier refers to, unless the object is changed after it is made. */
-export function constInitializer(ctx: RuleContext, id: ts.Identifier): ts.Expression | undefined {
-  const { ts } = ctx;
-  let symbol = ctx.checker.getSymbolAtLocation(id);
-  if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = ctx.checker.getAliasedSymbol(symbol);
-  const decl = symbol?.valueDeclaration;
-  if (!symbol || !decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isIdentifier(decl.name)) return undefined;
-  if (!(ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const)) return undefined;
-  if (isMutated(ctx, symbol, decl.getSourceFile())) return undefined;
-  return decl.initializer;
-}
-
-/** `x.a = …`, `x.a.b = …`, `delete x.a`, `Object.assign(x, …)` anywhere in the declaring file. */
-function isMutated(ctx: RuleContext, symbol: ts.Symbol, file: ts.SourceFile): boolean {
-  const { ts } = ctx;
-  let mutated = false;
-  const visit = (node: ts.Node): void => {
-    if (mutated) return;
-    if (ts.isIdentifier(node) && node.text === symbol.name && ctx.checker.getSymbolAtLocation(node) === symbol && writesThrough(ts, node)) {
-      mutated = true;
-      return;
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(file);
-  return mutated;
-}
-
-function writesThrough(ts: RuleContext['ts'], id: ts.Identifier): boolean {
-  let outer: ts.Node = id;
-  // Through `x.cookie!.secure`, `(x as T).cookie`: the same object is written.
-  for (;;) {
-    const p = outer.parent;
-    const through = ((ts.isPropertyAccessExpression(p) || ts.isElementAccessExpression(p)) && p.expression === outer) || ts.isNonNullExpression(p) || ts.isParenthesizedExpression(p) || ts.isAsExpression(p) || ts.isSatisfiesExpression(p);
-    if (!through) break;
-    outer = p;
-  }
-  const parent = outer.parent;
-  if (outer !== id) {
-    if (ts.isBinaryExpression(parent) && parent.left === outer && parent.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && parent.operatorToken.kind <= ts.SyntaxKind.LastAssignment) return true;
-    if (ts.isDeleteExpression(parent)) return true;
-  }
-  // Object.assign(x, …) / Object.assign(x.cookie, …)
-  if (ts.isCallExpression(parent) && parent.arguments[0] === outer) {
-    const callee = parent.expression;
-    return ts.isPropertyAccessExpression(callee) && callee.name.text === 'assign' && ts.isIdentifier(callee.expression) && callee.expression.text === 'Object';
-  }
-  return false;
 }
 
 /** What a boolean-ish option is set to: a literal `true`/`false`, absent (or `undefined`), or computed at run time. */

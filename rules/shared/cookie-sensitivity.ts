@@ -5,7 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { isCallTo, packageOfFile, skipOuter } from './callee';
-import { constInitializer } from './cookie-options';
+import { constantString, unchangedConstInitializer } from './constant-values';
 
 export interface Credential {
   /** Why the cookie counts as one, for the message: "a session cookie", "a JSON Web Token". */
@@ -26,14 +26,6 @@ export function nameWords(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
-/** The constant string an expression holds (a literal, or a `const` typed as one). */
-export function constantString(ctx: RuleContext, expr: ts.Expression): string | undefined {
-  const { ts } = ctx;
-  const e = skipOuter(ts, expr);
-  if (ts.isStringLiteralLike(e)) return e.text;
-  const type = ctx.checker.getTypeAtLocation(e);
-  return type.isStringLiteral() ? type.value : undefined;
-}
 
 /** Why a cookie set with this name and value holds a credential, or undefined when nothing says it does. */
 export function credentialCookie(ctx: RuleContext, nameArg: ts.Expression, valueArg: ts.Expression | undefined): Credential | undefined {
@@ -60,7 +52,7 @@ function credentialValue(ctx: RuleContext, expr: ts.Expression, depth: number): 
   if (ts.isCallExpression(e) && isCallTo(ctx, e, 'jsonwebtoken', ['sign'])) return { what: 'a JSON Web Token' };
   if (ts.isPropertyAccessExpression(e) && isSessionId(ctx, e)) return { what: 'the session id' };
   if (ts.isIdentifier(e)) {
-    const init = constInitializer(ctx, e);
+    const init = unchangedConstInitializer(ctx, e);
     const fromInit = init && credentialValue(ctx, init, depth + 1);
     if (fromInit) return fromInit;
     if (isTokenName(e.text)) return { what: `a token (\`${e.text}\`)` };

@@ -5,7 +5,8 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { originOf, resolveCall, skipOuter } from './callee';
-import { constInitializer, optionValue, resolveObject } from './cookie-options';
+import { unchangedConstInitializer } from './constant-values';
+import { optionValue, resolveObject } from './cookie-options';
 import { functionOf } from './http';
 
 export type OpenOrigin = 'reflected' | 'wildcard' | 'default-wildcard' | 'always-allows';
@@ -70,7 +71,7 @@ function originFunction(ctx: RuleContext, e: ts.Expression): ts.FunctionLikeDecl
   const { ts } = ctx;
   if (ts.isFunctionExpression(e) || ts.isArrowFunction(e)) return e;
   if (ts.isIdentifier(e)) {
-    const init = constInitializer(ctx, e);
+    const init = unchangedConstInitializer(ctx, e);
     if (init) return originFunction(ctx, skipOuter(ts, init));
   }
   return functionOf(ctx, e);

@@ -6,8 +6,8 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { resolveCall, skipOuter } from './callee';
-import { constInitializer, optionValue, resolveObject } from './cookie-options';
-import { constantString } from './cookie-sensitivity';
+import { constantString, unchangedConstInitializer } from './constant-values';
+import { optionValue, resolveObject } from './cookie-options';
 import { findRouteHandlers, isRequestObject, requestPartOf } from './http';
 
 export interface HeaderWrite {
@@ -76,7 +76,7 @@ export function reflectedOrigin(ctx: RuleContext, expr: ts.Expression, depth = 0
     return reflectedOrigin(ctx, e.left, depth + 1);
   }
   if (ts.isIdentifier(e)) {
-    const init = constInitializer(ctx, e);
+    const init = unchangedConstInitializer(ctx, e);
     const inner = init && reflectedOrigin(ctx, init, depth + 1);
     return inner && { read: inner.read, binding: ctx.checker.getSymbolAtLocation(e) };
   }

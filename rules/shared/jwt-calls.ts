@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { resolveCall, skipOuter } from './callee';
+import { constantString, constInitializer } from './constant-values';
 
 export type JwtCallKind = 'sign' | 'verify' | 'decode';
 
@@ -50,15 +51,6 @@ function objectLiteralOf(ctx: RuleContext, e: ts.Expression, depth: number): ts.
   return init && objectLiteralOf(ctx, init, depth + 1);
 }
 
-/** The initializer of the `const` an identifier names, if it is one. */
-export function constInitializer(ctx: RuleContext, id: ts.Identifier): ts.Expression | undefined {
-  const { ts } = ctx;
-  const decl = ctx.checker.getSymbolAtLocation(id)?.valueDeclaration;
-  if (!decl || !ts.isVariableDeclaration(decl) || !decl.initializer || !ts.isIdentifier(decl.name)) return undefined;
-  const list = decl.parent;
-  if (!ts.isVariableDeclarationList(list) || !(list.flags & ts.NodeFlags.Const)) return undefined;
-  return decl.initializer;
-}
 
 /**
  * A property of an options object: the assignment, 'absent', or 'unknown' when a spread
@@ -83,14 +75,6 @@ export function propertyValue(ctx: RuleContext, p: ts.ObjectLiteralElementLike):
   return undefined;
 }
 
-/** The string a value certainly is (a literal, or a literal type the checker knows), if any. */
-export function literalString(ctx: RuleContext, e: ts.Expression): string | undefined {
-  const { ts } = ctx;
-  const x = skipOuter(ts, e);
-  if (ts.isStringLiteral(x) || ts.isNoSubstitutionTemplateLiteral(x)) return x.text;
-  const type = ctx.checker.getTypeAtLocation(x);
-  return type.isStringLiteral() ? type.value : undefined;
-}
 
 /** The elements of an algorithms list: inline or a `const` array. */
 export function arrayElements(ctx: RuleContext, e: ts.Expression): readonly ts.Expression[] | undefined {
@@ -119,7 +103,7 @@ function projectSignAlgorithms(ctx: RuleContext): ReadonlySet<string> {
       const options = optionsAt(ctx, node, 2);
       const alg = typeof options === 'object' ? optionProperty(ctx, options, 'algorithm') : undefined;
       const value = alg && typeof alg === 'object' ? propertyValue(ctx, alg) : undefined;
-      const text = value && literalString(ctx, value);
+      const text = value && constantString(ctx, value);
       if (text) found.add(text);
     }
     ts.forEachChild(node, visit);

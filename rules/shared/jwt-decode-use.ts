@@ -9,7 +9,8 @@ import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { isCallTo, packageOfFile, skipOuter } from './callee';
 import { findRouteHandlers, isRequestObject, registrationsOf } from './http';
-import { constInitializer, jwtCallKind } from './jwt-calls';
+import { constInitializer } from './constant-values';
+import { jwtCallKind } from './jwt-calls';
 import { shortText } from './source-text';
 
 export interface AuthUse {

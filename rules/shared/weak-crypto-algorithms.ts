@@ -1,8 +1,5 @@
-// Which algorithms and parameters of node:crypto and bcrypt are too weak, and the
-// constant values (algorithm names, iteration counts, costs) a call is given — read
-// from the checker's literal types, so `const ALGORITHM = 'md5'` counts like 'md5'.
-import type { ts } from 'ts-morph';
-import type { RuleContext } from '../api';
+// Which algorithms and parameters of node:crypto and bcrypt are too weak. The values a
+// call is given are read with constant-values.ts, so `const ALGORITHM = 'md5'` counts like 'md5'.
 
 /** Digests with practical collision attacks (MD5, SHA-1) or worse. */
 const BROKEN_DIGESTS = new Set(['md2', 'md4', 'md5', 'sha1', 'sha-1', 'rsa-md5', 'rsa-sha1', 'md5-sha1', 'ssl3-md5', 'ssl3-sha1']);
@@ -24,21 +21,3 @@ export function cipherWeakness(algorithm: string): 'weak-cipher' | 'ecb' | undef
 export const MIN_PBKDF2_ITERATIONS = 100_000;
 /** bcrypt's own default; each step below halves an attacker's work. */
 export const MIN_BCRYPT_COST = 10;
-
-/** A string the expression always evaluates to, by its literal type. */
-export function constantString(ctx: RuleContext, expr: ts.Expression | undefined): string | undefined {
-  if (!expr) return undefined;
-  const { ts } = ctx;
-  if (ts.isStringLiteralLike(expr)) return expr.text;
-  const type = ctx.checker.getTypeAtLocation(expr);
-  return type.flags & ts.TypeFlags.StringLiteral ? (type as ts.StringLiteralType).value : undefined;
-}
-
-/** A number the expression always evaluates to, by its literal type. */
-export function constantNumber(ctx: RuleContext, expr: ts.Expression | undefined): number | undefined {
-  if (!expr) return undefined;
-  const { ts } = ctx;
-  if (ts.isNumericLiteral(expr)) return Number(expr.text.replace(/_/g, ''));
-  const type = ctx.checker.getTypeAtLocation(expr);
-  return type.flags & ts.TypeFlags.NumberLiteral ? (type as ts.NumberLiteralType).value : undefined;
-}

@@ -6,6 +6,7 @@ import type { RuleContext } from '../../api';
 import { skipOuter } from '../../shared/callee';
 import { isRequestObject } from '../../shared/http';
 import { clientSource, optionValue, symbolOf, type OutboundCall } from '../../shared/outbound-http';
+import { constantString } from '../../shared/constant-values';
 
 export type Destination = 'local' | 'external' | 'unknown';
 
@@ -106,19 +107,6 @@ function isOwnOrigin(ctx: RuleContext, e: ts.Expression): boolean {
   return false;
 }
 
-/** A string the expression always has: a literal, or a const initialised with one. */
-function constantString(ctx: RuleContext, expr: ts.Expression): string | undefined {
-  const { ts } = ctx;
-  const e = skipOuter(ts, expr);
-  if (ts.isStringLiteralLike(e)) return e.text;
-  if (ts.isIdentifier(e)) {
-    const decl = symbolOf(ctx, e)?.valueDeclaration;
-    if (decl && ts.isVariableDeclaration(decl) && decl.initializer && decl.parent.flags & ts.NodeFlags.Const && ts.isStringLiteralLike(skipOuter(ts, decl.initializer))) {
-      return (skipOuter(ts, decl.initializer) as ts.StringLiteralLike).text;
-    }
-  }
-  return undefined;
-}
 
 function classifyText(text: string, prefixOnly = false): Destination {
   const m = /^(?:([a-z][a-z0-9+.-]*):)?\/\/([^/?#]*)/i.exec(text);
