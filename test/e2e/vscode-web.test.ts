@@ -300,10 +300,12 @@ describe('VS Code in the browser (code-server + Chromium, packaged .vsix)', func
         await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Export Report' }).first().waitFor({ timeout });
         await page.keyboard.press('Enter');
       });
+      // By keyboard, as the picker re-renders while it opens (a click on a moving row can miss).
       await wb.step('format picker', async (timeout) => {
-        const markdown = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Markdown' }).first();
-        await markdown.waitFor({ timeout });
-        await markdown.click();
+        await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Markdown' }).first().waitFor({ timeout });
+        await input.fill('Markdown');
+        await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Markdown' }).waitFor({ timeout });
+        await page.keyboard.press('Enter');
       });
       // The browser build's save dialog is a quick input holding the proposed path.
       await wb.step('save dialog proposes hardening-report.md', async (timeout) => {
