@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ALL_RULES } from '../rules/index';
-import { applyAllFixes, compareWithAnnotations, FIXTURES_ROOT, fixtureFiles, fixtureWorkspace, restore, typeErrors } from './support/fixtures';
+import { applyAllFixes, compareWithAnnotations, focusRules, FIXTURES_ROOT, fixtureFiles, fixtureWorkspace, restore, typeErrors } from './support/fixtures';
 
 /** `bad.ts` → `bad.fixed.ts`; another file it edits, `schema.prisma` → `bad.fixed.schema.prisma`. */
 function expectedFixedPath(fixture: string, edited: string): string {
@@ -38,7 +38,7 @@ describe('rule fixtures', function () {
           const ws = fixtureWorkspace();
           const analysis = ws.analyzeFile(file);
           assert.deepEqual(analysis.ruleFailures, [], 'a rule threw');
-          const { unexpected, missing } = compareWithAnnotations(file, analysis.findings);
+          const { unexpected, missing } = compareWithAnnotations(file, analysis.findings, rule.id);
           assert.deepEqual({ unexpected, missing }, { unexpected: [], missing: [] });
           if (path.basename(file).startsWith('bad')) {
             assert.ok(analysis.findings.some((f) => f.ruleId === rule.id), `${name} should make ${rule.id} fire`);
@@ -56,7 +56,7 @@ describe('rule fixtures', function () {
           it(`${name}: applying the fixes gives ${expected.map((f) => path.basename(f)).join(', ')}, still type-checking`, () => {
             const ws = fixtureWorkspace();
             const before = typeErrors(ws, file).length;
-            const outcome = applyAllFixes(ws, file);
+            const outcome = applyAllFixes(ws, file, 20, focusRules(file, rule.id));
             try {
               assert.ok(outcome.applied.length > 0, 'no fix was offered');
               const produced = new Set<string>();

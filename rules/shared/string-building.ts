@@ -248,7 +248,7 @@ export function isStringy(ctx: RuleContext, e: ts.Expression): boolean {
 }
 
 /** `process.env.X`: operator configuration, not attacker input. */
-function isProcessEnv(ctx: RuleContext, e: ts.Expression): boolean {
+export function isProcessEnv(ctx: RuleContext, e: ts.Expression): boolean {
   const { ts } = ctx;
   let x = e;
   while (ts.isPropertyAccessExpression(x) || ts.isElementAccessExpression(x)) {
