@@ -193,7 +193,10 @@ function relatedOf(ctx: RuleContext, reported: ts.Expression, built: BuiltString
   for (const p of built.parts) {
     if (!p.request || seen.has(p.request.node)) continue;
     seen.add(p.request.node);
-    out.push({ node: p.request.node, message: `\`${p.request.label}\` comes from the request here`, step: true });
+    // The engine's path when the value took more than bindings to get here (a `let`, a helper's return).
+    const steps = p.request.steps?.filter((step) => step.node !== reported && !seen.has(step.node)) ?? [];
+    if (steps.length > 1) for (const step of steps) out.push({ fileName: step.node.getSourceFile().fileName, node: step.node, message: step.message, step: true });
+    else out.push({ node: p.request.node, message: `\`${p.request.label}\` comes from the request here`, step: true });
   }
   if (built.node.pos < reported.pos || built.node.end > reported.end) out.push({ node: built.node, message: 'the SQL text is built here', step: true });
   return out;

@@ -1,22 +1,30 @@
-// Where request data entered a value: `req.query.email` read directly, through
-// `const`/destructuring bindings, or as a Nest `@Query('email')` parameter. Shared by
-// the rules that follow request data into a sink (SQL today, the taint engine later).
+// Where request data entered a value that IS that data (not text built from it):
+// `req.query.email` read directly, through `const`/destructuring bindings, or as a
+// parameter that is request data by itself (Nest `@Query('email')`, a WebSocket message).
+// What counts as a source is the taint engine's (rules/taint/sources: Express, Fastify,
+// Koa, Next, node:http, Lambda, WebSocket); `taintedBy` asks the engine's propagation for
+// any path (variables reassigned, helpers in other files) when the shape does not matter.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
-import { resolveCall, skipOuter } from './callee';
-import { isRequestObject, requestPartNamed, requestPartOf, type RequestPart } from './http';
+import { skipOuter } from './callee';
+import { isRequestObject, requestPartNamed } from './http';
 import { shortText } from './source-text';
+import { expressionSource, parameterSource } from '../taint/sources';
+import { flowsOf } from '../taint/propagation';
+import type { Step } from '../taint/types';
 
 const MAX_DEPTH = 12;
-const NEST_PARTS: Record<string, RequestPart> = { Body: 'body', Query: 'query', Param: 'params', Headers: 'headers' };
 
 /** Where request data entered: `req.query.email`, or a Nest `@Query('email') email` parameter. */
 export interface RequestSource {
-  readonly part: RequestPart;
+  /** body, query, params, headers, cookies, files, url; or the source kind (websocket, lambda) when it has no part. */
+  readonly part: string;
   /** How to name it in a message: `req.query.email`. */
   readonly label: string;
   /** Where it entered: the access or the binding that read it. */
   readonly node: ts.Node;
+  /** The engine's path from the source to the expression, when it found one through more than bindings. */
+  readonly steps?: readonly Step[];
 }
 
 /**
@@ -28,8 +36,8 @@ export function requestSourceOf(ctx: RuleContext, expr: ts.Expression, depth = 0
   const { ts, checker } = ctx;
   const e = skipOuter(ts, expr);
   if (depth > MAX_DEPTH) return undefined;
-  const part = requestPartOf(ctx, e);
-  if (part) return { part, label: shortText(ctx, e), node: e };
+  const direct = expressionSource(ctx, e);
+  if (direct && direct.kind !== 'browser') return { part: direct.part ?? direct.kind, label: shortText(ctx, e), node: e };
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
     const base = requestSourceOf(ctx, e.expression, depth + 1);
     if (!base) return undefined;
@@ -39,7 +47,10 @@ export function requestSourceOf(ctx: RuleContext, expr: ts.Expression, depth = 0
   if (!ts.isIdentifier(e)) return undefined;
   const decl = checker.getSymbolAtLocation(e)?.valueDeclaration;
   if (!decl) return undefined;
-  if (ts.isParameter(decl)) return nestParameterSource(ctx, decl);
+  if (ts.isParameter(decl)) {
+    const param = parameterSource(ctx, decl);
+    return param && param.kind !== 'browser' ? { part: param.part ?? param.kind, label: decl.name.getText(), node: param.node } : undefined;
+  }
   if (ts.isVariableDeclaration(decl) && ts.isIdentifier(decl.name) && decl.initializer && ts.getCombinedNodeFlags(decl) & ts.NodeFlags.Const) {
     const inner = requestSourceOf(ctx, decl.initializer, depth + 1);
     return inner && { ...inner, node: decl };
@@ -72,13 +83,10 @@ function bindingSource(ctx: RuleContext, element: ts.BindingElement, depth: numb
   return base && { part: base.part, label: `${base.label}.${keys.join('.')}`, node: n };
 }
 
-function nestParameterSource(ctx: RuleContext, param: ts.ParameterDeclaration): RequestSource | undefined {
-  const { ts } = ctx;
-  for (const decorator of ts.getDecorators(param) ?? []) {
-    const call = decorator.expression;
-    if (!ts.isCallExpression(call) || !ts.isIdentifier(call.expression)) continue;
-    const part = NEST_PARTS[call.expression.text];
-    if (part && resolveCall(ctx, call)?.module === '@nestjs/common') return { part, label: param.name.getText(), node: decorator };
-  }
-  return undefined;
+/** Untrusted server-side input reaching `expr` by any path the engine follows, unsanitised. */
+export function taintedBy(ctx: RuleContext, expr: ts.Expression): RequestSource | undefined {
+  const flow = flowsOf(ctx, expr).find((f) => f.origin.kind === 'source' && f.origin.source.kind !== 'browser' && f.transforms.length === 0);
+  if (!flow || flow.origin.kind !== 'source') return undefined;
+  const source = flow.origin.source;
+  return { part: source.part ?? source.kind, label: source.label, node: source.node, steps: flow.steps };
 }
