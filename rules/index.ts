@@ -1,6 +1,27 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as errorDetailsExposure } from './security/error-details-exposure';
+import { rule as logInjection } from './security/log-injection';
+import { rule as headerInjection } from './security/header-injection';
+import { rule as unsafeDeserialization } from './security/unsafe-deserialization';
+import { rule as redos } from './security/redos';
+import { rule as codeInjection } from './security/code-injection';
+import { rule as prototypePollution } from './security/prototype-pollution';
+import { rule as massAssignment } from './security/mass-assignment';
+import { rule as nosqlInjection } from './security/nosql-injection';
+import { rule as ssrf } from './security/ssrf';
+import { rule as pathTraversal } from './security/path-traversal';
+import { rule as openRedirect } from './security/open-redirect';
+import { rule as xss } from './security/xss';
+import { rule as commandInjection } from './security/command-injection';
+import { rule as routeMissingAuth } from './auth/route-missing-auth';
+import { rule as plaintextPasswordStorage } from './auth/plaintext-password-storage';
+import { rule as cleartextTransport } from './security/cleartext-transport';
+import { rule as timingUnsafeComparison } from './security/timing-unsafe-comparison';
+import { rule as loginWithoutRateLimit } from './auth/login-without-rate-limit';
+import { rule as missingCsrfProtection } from './security/missing-csrf-protection';
+import { rule as missingSecurityHeaders } from './security/missing-security-headers';
 import { rule as permissiveCors } from './security/permissive-cors';
 import { rule as insecureCookie } from './security/insecure-cookie';
 import { rule as tlsVerificationDisabled } from './security/tls-verification-disabled';
@@ -15,6 +36,27 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  errorDetailsExposure,
+  logInjection,
+  headerInjection,
+  unsafeDeserialization,
+  redos,
+  codeInjection,
+  prototypePollution,
+  massAssignment,
+  nosqlInjection,
+  ssrf,
+  pathTraversal,
+  openRedirect,
+  xss,
+  commandInjection,
+  routeMissingAuth,
+  plaintextPasswordStorage,
+  cleartextTransport,
+  timingUnsafeComparison,
+  loginWithoutRateLimit,
+  missingCsrfProtection,
+  missingSecurityHeaders,
   permissiveCors,
   insecureCookie,
   tlsVerificationDisabled,

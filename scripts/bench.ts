@@ -11,6 +11,7 @@ import { createProtocolConnection, StreamMessageReader, StreamMessageWriter, typ
 import { packageFile } from '../server/src/engine/package-root';
 import { pathToUri } from '../server/src/engine/paths';
 import { generateBenchApp } from './gen-bench-app';
+import { taintCost } from './bench-taint';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const EDITS = Number(process.env.BENCH_EDITS ?? 50);
@@ -153,6 +154,11 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${table(['corpus', 'files', 'harden audit', 'files/s', 'peak RSS', 'tsc --noEmit', 'tsc RSS', 'time vs tsc', 'RSS vs tsc'], rows)}\n\n`,
   );
+  const cost = taintCost(app);
+  const perFile = (ms: number) => `${(ms / cost.files).toFixed(1)} ms/file`;
+  process.stdout.write(`Taint engine (${cost.taintRules} injection rules) in one in-process audit of the ${cost.files}-file app:\n`);
+  process.stdout.write(`  every rule: ${(cost.withTaintMs / 1000).toFixed(2)} s (${perFile(cost.withTaintMs)}); without the taint rules: ${(cost.withoutTaintMs / 1000).toFixed(2)} s (${perFile(cost.withoutTaintMs)})\n`);
+  process.stdout.write(`  added by the taint engine: ${perFile(cost.withTaintMs - cost.withoutTaintMs)} (${(((cost.withTaintMs - cost.withoutTaintMs) / cost.withoutTaintMs) * 100).toFixed(0)}%)\n\n`);
   const lat = await editLatency(app, gen.editTarget);
   const fmt = (xs: number[]) => `p50 ${percentile(xs, 50).toFixed(0)} ms / p95 ${percentile(xs, 95).toFixed(0)} ms`;
   const lineCount = fs.readFileSync(path.join(app, gen.editTarget), 'utf8').split('\n').length;

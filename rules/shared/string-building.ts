@@ -6,7 +6,7 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { findAncestor, skipOuter } from './callee';
-import { requestSourceOf, type RequestSource } from './request-source';
+import { requestSourceOf, taintedBy, type RequestSource } from './request-source';
 import { shortText } from './source-text';
 
 /** A value inside a built string that may carry anything (a string from outside, `any`). */
@@ -156,7 +156,7 @@ class Analysis {
   }
 
   leaf(e: ts.Expression): DynamicPart {
-    const request = requestSourceOf(this.ctx, e);
+    const request = requestSourceOf(this.ctx, e) ?? taintedBy(this.ctx, e);
     return { expr: e, label: request?.label ?? shortText(this.ctx, e), request };
   }
 }

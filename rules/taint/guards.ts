@@ -112,7 +112,10 @@ export function isAllowListGuard(ctx: RuleContext, guard: Guard): boolean {
 
 /** The compared or tested expression is the guarded value itself (not `x.length`, not `x.split('/')[0]`). */
 function isRef(ctx: RuleContext, e: ts.Expression | undefined, ref: ts.Expression): boolean {
-  return !!e && skipOuter(ctx.ts, e) === skipOuter(ctx.ts, ref);
+  if (!e) return false;
+  // By symbol and member path, not by node: in `x !== 'a' && x !== 'b'` each leaf has its own `x`.
+  const key = referenceKey(ctx, e);
+  return key !== undefined && key === referenceKey(ctx, ref);
 }
 
 function allowListLeaf(ctx: RuleContext, leaf: ts.Expression, holds: boolean, ref: ts.Expression): boolean {

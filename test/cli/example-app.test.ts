@@ -26,6 +26,7 @@ const MISTAKES: { ruleId: string; file: string; snippet: string; span?: number }
   { ruleId: 'unguarded-external-call', file: 'src/services/payment-client.ts', snippet: 'await fetch(`${PAYMENTS_URL}/v1/shipments`' },
   { ruleId: 'unindexed-query', file: 'src/services/user-service.ts', snippet: 'prisma.user.findMany({ where: { email } })' },
   { ruleId: 'swallowed-error', file: 'src/jobs/cleanup.ts', snippet: '} catch {}', span: 0 },
+  { ruleId: 'missing-security-headers', file: 'src/server.ts', snippet: 'express()' },
 ];
 
 /** Hardened code: no finding of any rule from this line of the file on (to the end, or `to`). */
