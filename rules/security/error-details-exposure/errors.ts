@@ -5,6 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
 import { resolveCall, skipOuter } from '../../shared/callee';
+import { shortText } from '../../shared/source-text';
 import { serverOf } from '../../shared/responses';
 import { SCHEMA_LIBRARIES } from '../../shared/validation-libs';
 
@@ -69,8 +70,10 @@ export function libraryThrower(ctx: RuleContext, origin: ErrorOrigin): string | 
     const receiver = ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) ? n.expression.expression : undefined;
     if ((ts.isCallExpression(n) || ts.isNewExpression(n)) && !(receiver && serverOf(ctx, receiver))) {
       const target = resolveCall(ctx, n);
-      if (target?.module && !target.isGlobal && !CLIENT_FACING.has(target.module)) {
-        found = `${skipOuter(ts, n.expression).getText().replace(/\s+/g, '')}`;
+      // A relative module (`require('../services')`) is the project's own code, whose errors it wrote.
+      const module = target?.module;
+      if (module && !target.isGlobal && !module.startsWith('.') && !module.startsWith('/') && !CLIENT_FACING.has(module)) {
+        found = shortText(ctx, skipOuter(ts, n.expression));
         return;
       }
     }
