@@ -48,7 +48,8 @@ export function packageOfFile(fileName: string): string | undefined {
   return name;
 }
 
-function isLibFile(fileName: string): boolean {
+/** A TypeScript standard-library declaration file (lib.dom.d.ts, lib.es2022.d.ts, …). */
+export function isLibFile(fileName: string): boolean {
   return /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(fileName) || /\/lib\.[^/]*\.d\.ts$/.test(fileName);
 }
 

@@ -5,7 +5,7 @@
 // cannot inject (numbers, booleans, string-literal unions), never the name of a variable.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
-import { findAncestor, skipOuter } from './callee';
+import { findAncestor, isLibFile, skipOuter } from './callee';
 import { requestSourceOf, taintedBy, type RequestSource } from './request-source';
 import { shortText } from './source-text';
 
@@ -216,7 +216,7 @@ export function isSafeType(ctx: RuleContext, type: ts.Type): boolean {
     return !!constraint && constraint !== type && isSafeType(ctx, constraint);
   }
   const symbol = type.getSymbol();
-  return symbol?.name === 'Date' && (symbol.declarations ?? []).some((d) => /\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName));
+  return symbol?.name === 'Date' && (symbol.declarations ?? []).some((d) => isLibFile(d.getSourceFile().fileName));
 }
 
 function calleeMemberSymbol(ctx: RuleContext, call: ts.CallExpression): ts.Symbol | undefined {
@@ -235,7 +235,7 @@ function destructuredMember(ctx: RuleContext, element: ts.BindingElement): ts.Sy
 
 function isLibMember(ctx: RuleContext, name: ts.MemberName): boolean {
   const decl = ctx.checker.getSymbolAtLocation(name)?.declarations?.[0];
-  return !!decl && /\/lib\.[^/]*\.d\.ts$/.test(decl.getSourceFile().fileName);
+  return !!decl && isLibFile(decl.getSourceFile().fileName);
 }
 
 /** True when the expression is a string (or a union with one): `+` on it concatenates. */

@@ -4,7 +4,7 @@
 // (any other library call: its result is the library's, not the caller's data).
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
-import { originOf, resolveCall, skipOuter } from '../shared/callee';
+import { isLibFile, originOf, resolveCall, skipOuter } from '../shared/callee';
 import { validatingCall } from '../shared/validation-libs';
 import type { TransformKind } from './types';
 
@@ -61,7 +61,7 @@ const GLOBAL_CARRIERS = new Set(['String', 'decodeURIComponent', 'decodeURI', 'u
 function isLibDeclared(ctx: RuleContext, node: ts.Node): boolean {
   const symbol = ctx.checker.getSymbolAtLocation(node);
   const decls = symbol?.declarations ?? [];
-  return decls.length > 0 && decls.every((d) => /\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName) || d.getSourceFile().fileName.includes('/@types/node/'));
+  return decls.length > 0 && decls.every((d) => isLibFile(d.getSourceFile().fileName) || d.getSourceFile().fileName.includes('/@types/node/'));
 }
 
 /** What a library or built-in call does with the data passed to it; undefined when its result is not the caller's data. */
@@ -106,7 +106,7 @@ function isBuiltinMethod(ctx: RuleContext, callee: ts.PropertyAccessExpression):
   const symbol = ctx.checker.getSymbolAtLocation(callee.name);
   if (!symbol) return !!(ctx.checker.getTypeAtLocation(callee.expression).flags & ts.TypeFlags.Any);
   // Node's Buffer (toString, slice, subarray) is declared in @types/node, not in a lib file; `path.join` is not a method of data.
-  return (symbol.declarations ?? []).some((d) => /\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName) || isBufferMember(ctx, d));
+  return (symbol.declarations ?? []).some((d) => isLibFile(d.getSourceFile().fileName) || isBufferMember(ctx, d));
 }
 
 function isBufferMember(ctx: RuleContext, d: ts.Declaration): boolean {

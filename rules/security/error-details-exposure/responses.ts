@@ -3,7 +3,7 @@
 // handlers), and the message of a Nest HTTP exception (Nest sends it as the body).
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { originOf, resolveCall, skipOuter } from '../../shared/callee';
+import { isLibFile, originOf, resolveCall, skipOuter } from '../../shared/callee';
 import { isKoaContext, rootOf, serverOf } from '../../shared/responses';
 
 export interface ResponseValue {
@@ -38,7 +38,7 @@ function isWebResponseClass(ctx: RuleContext, id: ts.Identifier): boolean {
   if (id.text === 'NextResponse') return originOf(ctx, id)?.module === 'next';
   if (id.text !== 'Response') return false;
   const decls = ctx.checker.getSymbolAtLocation(id)?.declarations ?? [];
-  return decls.some((d) => /\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName) || d.getSourceFile().fileName.includes('/undici-types/'));
+  return decls.some((d) => isLibFile(d.getSourceFile().fileName) || d.getSourceFile().fileName.includes('/undici-types/'));
 }
 
 /** True when `node` sits under a condition on the environment or on the kind of error (the app decides what is public). */

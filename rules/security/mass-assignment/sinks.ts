@@ -4,7 +4,7 @@
 // declaring the method), never by the receiver's name.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { packageOfFile, resolveCall, skipOuter } from '../../shared/callee';
+import { isLibFile, packageOfFile, resolveCall, skipOuter } from '../../shared/callee';
 import { shortText } from '../../shared/source-text';
 
 export interface DataArgument {
@@ -86,7 +86,7 @@ function objectAssignTargets(ctx: RuleContext, call: ts.CallExpression, label: s
   const receiver = skipOuter(ts, (skipOuter(ts, call.expression) as ts.PropertyAccessExpression).expression);
   if (!ts.isIdentifier(receiver) || receiver.text !== 'Object' || call.arguments.length < 2) return [];
   const decl = ctx.checker.getSymbolAtLocation(receiver)?.declarations?.[0];
-  if (!decl || !/\/lib\.[^/]*\.d\.ts$/.test(decl.getSourceFile().fileName)) return [];
+  if (!decl || !isLibFile(decl.getSourceFile().fileName)) return [];
   if (!isOrmEntity(ctx, ctx.checker.getTypeAtLocation(call.arguments[0]))) return [];
   return call.arguments.slice(1).filter((a) => !ts.isSpreadElement(a)).map((expr) => ({ expr, label }));
 }

@@ -5,7 +5,7 @@
 // It stops at a property read, a schema parse, a pick, or any other call.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { resolveCall, skipOuter } from '../../shared/callee';
+import { isLibFile, resolveCall, skipOuter } from '../../shared/callee';
 import { variableWrites } from '../../shared/string-building';
 import { flowsOf, type TaintSource } from '../../taint';
 
@@ -98,7 +98,7 @@ function copiedArguments(ctx: RuleContext, call: ts.CallExpression): readonly ts
 
 function isGlobal(ctx: RuleContext, id: ts.Identifier): boolean {
   const decl = ctx.checker.getSymbolAtLocation(id)?.declarations?.[0];
-  return !!decl && /\/lib\.[^/]*\.d\.ts$/.test(decl.getSourceFile().fileName);
+  return !!decl && isLibFile(decl.getSourceFile().fileName);
 }
 
 /** `req.body` / `ctx.request.body` / `await request.json()` itself, not a member of it. */

@@ -5,7 +5,7 @@
 // only under the `qs` parser, Express 4's default).
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { skipOuter } from '../../shared/callee';
+import { isLibFile, skipOuter } from '../../shared/callee';
 import { variableWrites } from '../../shared/string-building';
 import type { Flow, TaintSource } from '../../taint';
 
@@ -25,7 +25,7 @@ export function valueDeclarationOf(ctx: RuleContext, id: ts.Identifier): ts.Decl
 
 function isGlobal(ctx: RuleContext, id: ts.Identifier): boolean {
   const decl = ctx.checker.getSymbolAtLocation(id)?.declarations?.[0];
-  return !!decl && /\/lib\.[^/]*\.d\.ts$/.test(decl.getSourceFile().fileName);
+  return !!decl && isLibFile(decl.getSourceFile().fileName);
 }
 
 /** True when the expression can only be a primitive, whatever data it was made from. */

@@ -8,7 +8,7 @@
 //                key iterating over the source's keys (for-in, Object.keys/entries).
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { skipOuter } from '../../shared/callee';
+import { isLibFile, skipOuter } from '../../shared/callee';
 import { shortText } from '../../shared/source-text';
 import { projectFunctionOf, type Sink } from '../../taint';
 
@@ -144,5 +144,5 @@ function isPrototypeFree(ctx: RuleContext, e: ts.Expression): boolean {
   const callee = skipOuter(ts, init.expression);
   if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'create' || !ts.isIdentifier(callee.expression) || callee.expression.text !== 'Object') return false;
   const objectDecl = ctx.checker.getSymbolAtLocation(callee.expression)?.declarations?.[0];
-  return !!objectDecl && /\/lib\.[^/]*\.d\.ts$/.test(objectDecl.getSourceFile().fileName);
+  return !!objectDecl && isLibFile(objectDecl.getSourceFile().fileName);
 }

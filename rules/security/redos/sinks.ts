@@ -3,7 +3,7 @@
 // catastrophic backtracking applied to it (`RE.test(x)`, `x.replace(RE, …)`).
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { skipOuter } from '../../shared/callee';
+import { isLibFile, skipOuter } from '../../shared/callee';
 import { constantString, constInitializer } from '../../shared/constant-values';
 import type { Sink } from '../../taint';
 import { catastrophicBacktracking, type Ambiguity } from './ambiguity';
@@ -18,7 +18,7 @@ const REGEX_METHODS = new Set(['test', 'exec']);
 
 function isLibDeclared(ctx: RuleContext, node: ts.Node): boolean {
   const decls = ctx.checker.getSymbolAtLocation(node)?.declarations ?? [];
-  return decls.length > 0 && decls.every((d) => /\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName));
+  return decls.length > 0 && decls.every((d) => isLibFile(d.getSourceFile().fileName));
 }
 
 function isStringTyped(ctx: RuleContext, e: ts.Expression): boolean {

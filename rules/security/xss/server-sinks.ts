@@ -5,7 +5,7 @@
 // serves it as HTML (Express strings, Koa strings that begin with `<`).
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { packageOfFile, resolveCall, skipOuter } from '../../shared/callee';
+import { isLibFile, packageOfFile, resolveCall, skipOuter } from '../../shared/callee';
 import { isKoaContext, rootOf, serverOf } from '../../shared/responses';
 import type { Sink } from '../../taint';
 import { contentTypeInObject, contentTypeOf, hasMarkup, startsWithMarkup, type ContentType } from './html-text';
@@ -87,7 +87,7 @@ function webResponseSinks(ctx: RuleContext, call: ts.NewExpression): Sink[] {
   const callee = call.expression as ts.Identifier;
   const decl = ctx.checker.getSymbolAtLocation(callee)?.declarations?.[0];
   const file = decl?.getSourceFile().fileName ?? '';
-  const known = /\/lib\.[^/]*\.d\.ts$/.test(file) || packageOfFile(file) === 'next' || packageOfFile(file) === 'undici-types' || (!decl && callee.text === 'Response');
+  const known = isLibFile(file) || packageOfFile(file) === 'next' || packageOfFile(file) === 'undici-types' || (!decl && callee.text === 'Response');
   if (!known || contentTypeInObject(ctx, init) !== 'html') return [];
   return ts.isFunctionLike(body) ? [] : [{ expr: body, label: `new ${callee.text}`, data: SERVER }];
 }

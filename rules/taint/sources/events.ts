@@ -4,7 +4,7 @@
 // listener a value is the parameter of, never by a variable's name alone.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { resolveCall, skipOuter } from '../../shared/callee';
+import { isLibFile, resolveCall, skipOuter } from '../../shared/callee';
 import { shortText } from '../../shared/source-text';
 import type { TaintSource } from '../types';
 
@@ -29,7 +29,7 @@ const WEBSOCKET_PACKAGES = new Set(['ws', 'socket.io', 'isomorphic-ws']);
 const SOCKET_LIFECYCLE = new Set(['connect', 'connection', 'disconnect', 'disconnecting', 'error', 'close', 'open', 'ping', 'pong', 'upgrade', 'headers', 'listening']);
 
 function isLibSymbol(symbol: ts.Symbol | undefined): boolean {
-  return (symbol?.declarations ?? []).some((d) => /\/lib\.[^/]*\.d\.ts$/.test(d.getSourceFile().fileName));
+  return (symbol?.declarations ?? []).some((d) => isLibFile(d.getSourceFile().fileName));
 }
 
 /** `event.body`, `event.queryStringParameters.id` of a Lambda handler's event. */
