@@ -40,10 +40,12 @@ export interface AppIndex {
   /** App holders referenced anywhere besides their declaration (routes, listen, exports, arguments). */
   readonly referenced: ReadonlySet<ts.Node>;
   readonly uses: readonly AppUse[];
+  /** Route registrations (`get`, `post`, …) with a path and a handler. */
   readonly routes: readonly RouteCall[];
 }
 
 const STATE_CHANGING = new Set(['post', 'put', 'patch', 'delete', 'all']);
+const ROUTE_METHODS = new Set([...STATE_CHANGING, 'get', 'head', 'options']);
 const cache = new WeakMap<ts.Program, Map<string, AppIndex>>();
 
 /** `express()`: the call that creates an application (not `express.Router()`, not `express.json()`). */
@@ -91,8 +93,8 @@ export function mayApplyTo(index: AppIndex, use: { readonly receiver?: ts.Node }
   return !index.apps.has(use.receiver) && !index.routers.has(use.receiver);
 }
 
-/** State-changing routes of the app: on it, or on a router `use`d on it. */
-export function stateChangingRoutes(index: AppIndex, app: ts.Node): RouteCall[] {
+/** Routes of the app: on it, or on a router `use`d on it. */
+export function routesOf(index: AppIndex, app: ts.Node): RouteCall[] {
   const mounted = new Set<ts.Node>([app]);
   for (const u of index.uses) {
     if (u.receiver !== app) continue;
@@ -102,6 +104,11 @@ export function stateChangingRoutes(index: AppIndex, app: ts.Node): RouteCall[] 
     }
   }
   return index.routes.filter((r) => r.receiver && mounted.has(r.receiver));
+}
+
+/** State-changing routes of the app: on it, or on a router `use`d on it. */
+export function stateChangingRoutes(index: AppIndex, app: ts.Node): RouteCall[] {
+  return routesOf(index, app).filter((r) => STATE_CHANGING.has(r.method));
 }
 
 function build(ctx: RuleContext, scope: string, pkgPath: string | undefined): AppIndex {
@@ -142,7 +149,7 @@ function collectUses(ctx: RuleContext, index: { apps: Set<ts.Node>; referenced: 
     if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression)) {
       const method = node.expression.name.text;
       if (method === 'use') index.uses.push({ ...useArguments(ctx, node), call: node, receiver: receiverDeclaration(ctx, node.expression.expression), ctx });
-      else if (STATE_CHANGING.has(method) && node.arguments.length >= 2) index.routes.push({ call: node, method, receiver: receiverDeclaration(ctx, node.expression.expression), ctx });
+      else if (ROUTE_METHODS.has(method) && node.arguments.length >= 2) index.routes.push({ call: node, method, receiver: receiverDeclaration(ctx, node.expression.expression), ctx });
     }
     // Any mention of an app besides its declaration: it is routed, listened on, exported or handed on.
     if (ts.isIdentifier(node) && names.has(node.text) && !isDeclarationName(ts, node)) {
