@@ -10,6 +10,7 @@ import { fileStyle, projectLogger } from '../shared/logger';
 import { isTestModule } from '../shared/module-imports';
 import { appIndex, holderOf, isExpressAppCall, routesOf, type AppIndex } from '../shared/security-headers-apps';
 import { forEachCall } from '../shared/walk';
+import { appInsertion, expressNamespace, placed } from '../shared/express-app-edits';
 
 /** Packages whose middleware handles errors (`Sentry.Handlers.errorHandler()`, `errorhandler()`). */
 const ERROR_HANDLER_PACKAGES: Readonly<Record<string, readonly string[]>> = {
@@ -91,60 +92,23 @@ function isKnownHandlerCall(ctx: RuleContext, call: ts.CallExpression): boolean 
   return !!names && (names.includes('*') || names.includes(target!.name));
 }
 
-/** Before `app.listen(…)` in the file that creates the app, or after the last statement that uses it there. */
+/** An error handler after the app's routes (see express-app-edits.ts for where). */
 function errorHandlerFix(ctx: RuleContext, holder: ts.Node, name: string): Fix[] {
-  const { ts } = ctx;
-  if (holder.getSourceFile() !== ctx.sourceFile || !ts.isVariableDeclaration(holder)) return [];
-  const statement = holder.parent.parent;
-  if (!ts.isVariableStatement(statement) || !ts.isSourceFile(statement.parent)) return [];
-  const statements = ctx.sourceFile.statements;
-  const uses = statements.filter((s) => s.pos > statement.pos && mentions(ts, s, name));
-  const listen = uses.find((s) => ts.isExpressionStatement(s) && isListenCall(ts, s.expression));
-  const anchor = listen ?? uses[uses.length - 1];
-  if (!anchor) return [];
-  const typed = !ctx.fileName.endsWith('.js') && !ctx.fileName.endsWith('.cjs') && !ctx.fileName.endsWith('.mjs');
+  const insertion = appInsertion(ctx, holder, name);
+  if (!insertion) return [];
+  const typed = !/\.[cm]?js$/.test(ctx.fileName);
   const expressName = typed ? expressNamespace(ctx) : undefined;
   if (typed && !expressName) return [];
   const style = fileStyle(ctx);
   const q = style.quote;
   const semi = style.semicolons ? ';' : '';
-  const log = projectLogger(ctx, anchor).statementFor('error', 'err', 'Unhandled error');
+  const log = projectLogger(ctx, insertion.anchor).statementFor('error', 'err', 'Unhandled error');
   const params = typed ? `err: unknown, _req: ${expressName}.Request, res: ${expressName}.Response, next: ${expressName}.NextFunction` : 'err, _req, res, next';
   const text =
     `${name}.use((${params}) => {\n` +
     `  ${log}\n` +
     `  if (res.headersSent) return next(err)${semi}\n` +
     `  res.status(500).json({ error: ${q}Internal Server Error${q} })${semi}\n` +
-    `})${semi}\n\n`;
-  const at = listen ? anchor.getStart(ctx.sourceFile) : anchor.getEnd();
-  return [{ title: `Add an error handler to \`${name}\``, isPreferred: true, safe: false, edits: [{ fileName: ctx.fileName, start: at, end: at, newText: listen ? text : `\n\n${text.trimEnd()}` }] }];
-}
-
-function mentions(ts: RuleContext['ts'], node: ts.Node, name: string): boolean {
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(n) && n.text === name) found = true;
-    else ts.forEachChild(n, visit);
-  };
-  visit(node);
-  return found;
-}
-
-/** `app.listen(…)`, possibly with a callback. */
-function isListenCall(ts: RuleContext['ts'], e: ts.Expression): boolean {
-  const x = skipOuter(ts, e);
-  return ts.isCallExpression(x) && ts.isPropertyAccessExpression(x.expression) && x.expression.name.text === 'listen';
-}
-
-/** The local name of the default `express` import, for the handler's parameter types. */
-function expressNamespace(ctx: RuleContext): string | undefined {
-  const { ts } = ctx;
-  for (const s of ctx.sourceFile.statements) {
-    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier) || s.moduleSpecifier.text !== 'express') continue;
-    const clause = s.importClause;
-    if (clause?.name) return clause.name.text;
-    if (clause?.namedBindings && ts.isNamespaceImport(clause.namedBindings)) return clause.namedBindings.name.text;
-  }
-  return undefined;
+    `})${semi}\n`;
+  return [{ title: `Add an error handler to \`${name}\``, isPreferred: true, safe: false, edits: [{ fileName: ctx.fileName, start: insertion.at, end: insertion.at, newText: placed(insertion, text) }] }];
 }

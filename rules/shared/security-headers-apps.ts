@@ -122,7 +122,7 @@ function build(ctx: RuleContext, scope: string, pkgPath: string | undefined): Ap
   const names = new Set<string>();
   for (const c of files) if (c.sourceFile.text.includes('express')) collectHolders(c, index, names);
   if (index.apps.size === 0) return index;
-  for (const c of files) if (['.use(', '.post(', '.put(', '.patch(', '.delete(', '.all(', ...names].some((t) => c.sourceFile.text.includes(t))) collectUses(c, index, names);
+  for (const c of files) if (['.use(', '.get(', '.post(', '.put(', '.patch(', '.delete(', '.all(', '.head(', '.options(', ...names].some((t) => c.sourceFile.text.includes(t))) collectUses(c, index, names);
   return index;
 }
 
