@@ -1,6 +1,18 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as missingHealthCheck } from './observability/missing-health-check';
+import { rule as missingProcessHandlers } from './observability/missing-process-handlers';
+import { rule as missingErrorMiddleware } from './error-handling/missing-error-middleware';
+import { rule as throwNonError } from './error-handling/throw-non-error';
+import { rule as secretInUrl } from './compliance/secret-in-url';
+import { rule as sensitiveDataInLogs } from './compliance/sensitive-data-in-logs';
+import { rule as paymentWithoutIdempotency } from './edge-cases/payment-without-idempotency';
+import { rule as uploadWithoutSizeLimit } from './edge-cases/upload-without-size-limit';
+import { rule as unboundedQuery } from './performance/unbounded-query';
+import { rule as nPlusOneQuery } from './performance/n-plus-one-query';
+import { rule as unguardedJsonParse } from './error-handling/unguarded-json-parse';
+import { rule as syncIoOnRequestPath } from './performance/sync-io-on-request-path';
 import { rule as errorDetailsExposure } from './security/error-details-exposure';
 import { rule as logInjection } from './security/log-injection';
 import { rule as headerInjection } from './security/header-injection';
@@ -36,6 +48,18 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  missingHealthCheck,
+  missingProcessHandlers,
+  missingErrorMiddleware,
+  throwNonError,
+  secretInUrl,
+  sensitiveDataInLogs,
+  paymentWithoutIdempotency,
+  uploadWithoutSizeLimit,
+  unboundedQuery,
+  nPlusOneQuery,
+  unguardedJsonParse,
+  syncIoOnRequestPath,
   errorDetailsExposure,
   logInjection,
   headerInjection,

@@ -27,6 +27,10 @@ const MISTAKES: { ruleId: string; file: string; snippet: string; span?: number }
   { ruleId: 'unindexed-query', file: 'src/services/user-service.ts', snippet: 'prisma.user.findMany({ where: { email } })' },
   { ruleId: 'swallowed-error', file: 'src/jobs/cleanup.ts', snippet: '} catch {}', span: 0 },
   { ruleId: 'missing-security-headers', file: 'src/server.ts', snippet: 'express()' },
+  { ruleId: 'missing-error-middleware', file: 'src/server.ts', snippet: 'express()' },
+  { ruleId: 'missing-health-check', file: 'src/server.ts', snippet: 'express()' },
+  { ruleId: 'missing-process-handlers', file: 'src/server.ts', snippet: '.listen(' },
+  { ruleId: 'unbounded-query', file: 'src/services/user-service.ts', snippet: 'prisma.user.findMany({ where: { email } })' },
 ];
 
 /** Hardened code: no finding of any rule from this line of the file on (to the end, or `to`). */
