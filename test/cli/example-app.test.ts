@@ -24,13 +24,12 @@ const MISTAKES: { ruleId: string; file: string; snippet: string; span?: number }
   { ruleId: 'missing-input-validation', file: 'src/routes/users.ts', snippet: "users.post('/users'", span: 5 },
   { ruleId: 'unguarded-external-call', file: 'src/services/payment-client.ts', snippet: 'await axios.post<Charge>(' },
   { ruleId: 'unguarded-external-call', file: 'src/services/payment-client.ts', snippet: 'await fetch(`${PAYMENTS_URL}/v1/shipments`' },
-  { ruleId: 'unindexed-query', file: 'src/services/user-service.ts', snippet: 'prisma.user.findMany({ where: { email } })' },
+  { ruleId: 'unindexed-query', file: 'src/services/user-service.ts', snippet: 'prisma.user.findMany({ where: { email }, take: 20 })' },
   { ruleId: 'swallowed-error', file: 'src/jobs/cleanup.ts', snippet: '} catch {}', span: 0 },
   { ruleId: 'missing-security-headers', file: 'src/server.ts', snippet: 'express()' },
   { ruleId: 'missing-error-middleware', file: 'src/server.ts', snippet: 'express()' },
   { ruleId: 'missing-health-check', file: 'src/server.ts', snippet: 'express()' },
   { ruleId: 'missing-process-handlers', file: 'src/server.ts', snippet: '.listen(' },
-  { ruleId: 'unbounded-query', file: 'src/services/user-service.ts', snippet: 'prisma.user.findMany({ where: { email } })' },
 ];
 
 /** Hardened code: no finding of any rule from this line of the file on (to the end, or `to`). */
