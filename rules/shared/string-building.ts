@@ -6,6 +6,7 @@
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../api';
 import { findAncestor, isLibFile, skipOuter } from './callee';
+import { returnedExpressions, type ProjectFunction } from '../taint/functions';
 import { requestSourceOf, taintedBy, type RequestSource } from './request-source';
 import { shortText } from './source-text';
 
@@ -136,7 +137,7 @@ class Analysis {
       const method = e.expression.name.text;
       const receiver = e.expression.expression;
       const fn = e.arguments[0] && skipOuter(ts, e.arguments[0]);
-      if (method === 'map' && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return returnedExpressions(ts, fn).flatMap((r) => this.parts(r, depth));
+      if (method === 'map' && fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn))) return returnedExpressions(this.ctx, fn as ProjectFunction).flatMap((r) => this.parts(r, depth));
       if (method === 'fill' && e.arguments[0]) return this.parts(e.arguments[0], depth);
       if (method === 'filter' || method === 'slice' || method === 'reverse' || method === 'sort') return this.arrayParts(receiver, depth);
       if (method === 'concat') return [...this.arrayParts(receiver, depth), ...e.arguments.flatMap((a) => this.arrayParts(a, depth))];
@@ -327,18 +328,6 @@ function localArrayContents(ctx: RuleContext, decl: ts.VariableDeclaration): { e
   };
   visit(scopeOf(ctx, decl));
   return escapes ? undefined : out;
-}
-
-function returnedExpressions(ts: RuleContext['ts'], fn: ts.ArrowFunction | ts.FunctionExpression): ts.Expression[] {
-  if (!ts.isBlock(fn.body)) return [fn.body];
-  const out: ts.Expression[] = [];
-  const visit = (n: ts.Node): void => {
-    if (ts.isFunctionLike(n)) return;
-    if (ts.isReturnStatement(n) && n.expression) out.push(n.expression);
-    ts.forEachChild(n, visit);
-  };
-  ts.forEachChild(fn.body, visit);
-  return out;
 }
 
 function dedupe(parts: DynamicPart[]): DynamicPart[] {
