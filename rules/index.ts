@@ -1,6 +1,8 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as floatingPromise } from './error-handling/floating-promise';
+import { rule as unforwardedAsyncError } from './error-handling/unforwarded-async-error';
 import { rule as missingHealthCheck } from './observability/missing-health-check';
 import { rule as missingProcessHandlers } from './observability/missing-process-handlers';
 import { rule as missingErrorMiddleware } from './error-handling/missing-error-middleware';
@@ -48,6 +50,8 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  floatingPromise,
+  unforwardedAsyncError,
   missingHealthCheck,
   missingProcessHandlers,
   missingErrorMiddleware,
