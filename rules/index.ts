@@ -1,6 +1,8 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as expensiveRouteWithoutStrictLimit } from './security/expensive-route-without-strict-limit';
+import { rule as missingRateLimit } from './security/missing-rate-limit';
 import { rule as floatingPromise } from './error-handling/floating-promise';
 import { rule as unforwardedAsyncError } from './error-handling/unforwarded-async-error';
 import { rule as missingHealthCheck } from './observability/missing-health-check';
@@ -50,6 +52,8 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  expensiveRouteWithoutStrictLimit,
+  missingRateLimit,
   floatingPromise,
   unforwardedAsyncError,
   missingHealthCheck,
