@@ -1,6 +1,9 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as unboundedBodyRead } from './performance/unbounded-body-read';
+import { rule as unboundedCache } from './performance/unbounded-cache';
+import { rule as perRequestDbClient } from './performance/per-request-db-client';
 import { rule as expensiveRouteWithoutStrictLimit } from './security/expensive-route-without-strict-limit';
 import { rule as missingRateLimit } from './security/missing-rate-limit';
 import { rule as floatingPromise } from './error-handling/floating-promise';
@@ -52,6 +55,9 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  unboundedBodyRead,
+  unboundedCache,
+  perRequestDbClient,
   expensiveRouteWithoutStrictLimit,
   missingRateLimit,
   floatingPromise,
