@@ -1,6 +1,9 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as floatMoney } from './edge-cases/float-money';
+import { rule as unclampedPageSize } from './performance/unclamped-page-size';
+import { rule as uncheckedNumericInput } from './edge-cases/unchecked-numeric-input';
 import { rule as unboundedBodyRead } from './performance/unbounded-body-read';
 import { rule as unboundedCache } from './performance/unbounded-cache';
 import { rule as perRequestDbClient } from './performance/per-request-db-client';
@@ -55,6 +58,9 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  floatMoney,
+  unclampedPageSize,
+  uncheckedNumericInput,
   unboundedBodyRead,
   unboundedCache,
   perRequestDbClient,
