@@ -1,6 +1,10 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as trackingWithoutConsent } from './compliance/tracking-without-consent';
+import { rule as sessionWithoutExpiry } from './auth/session-without-expiry';
+import { rule as unhandledTokenExpiry } from './auth/unhandled-token-expiry';
+import { rule as doubleSubmit } from './edge-cases/double-submit';
 import { rule as floatMoney } from './edge-cases/float-money';
 import { rule as unclampedPageSize } from './performance/unclamped-page-size';
 import { rule as uncheckedNumericInput } from './edge-cases/unchecked-numeric-input';
@@ -58,6 +62,10 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  trackingWithoutConsent,
+  sessionWithoutExpiry,
+  unhandledTokenExpiry,
+  doubleSubmit,
   floatMoney,
   unclampedPageSize,
   uncheckedNumericInput,
