@@ -1,6 +1,10 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as piiToThirdParty } from './compliance/pii-to-third-party';
+import { rule as unloggedErrorResponse } from './observability/unlogged-error-response';
+import { rule as missingErrorTracking } from './observability/missing-error-tracking';
+import { rule as consoleInsteadOfLogger } from './observability/console-instead-of-logger';
 import { rule as trackingWithoutConsent } from './compliance/tracking-without-consent';
 import { rule as sessionWithoutExpiry } from './auth/session-without-expiry';
 import { rule as unhandledTokenExpiry } from './auth/unhandled-token-expiry';
@@ -62,6 +66,10 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  piiToThirdParty,
+  unloggedErrorResponse,
+  missingErrorTracking,
+  consoleInsteadOfLogger,
   trackingWithoutConsent,
   sessionWithoutExpiry,
   unhandledTokenExpiry,

@@ -30,6 +30,8 @@ const MISTAKES: { ruleId: string; file: string; snippet: string; span?: number }
   { ruleId: 'missing-error-middleware', file: 'src/server.ts', snippet: 'express()' },
   { ruleId: 'missing-health-check', file: 'src/server.ts', snippet: 'express()' },
   { ruleId: 'missing-process-handlers', file: 'src/server.ts', snippet: '.listen(' },
+  { ruleId: 'missing-rate-limit', file: 'src/server.ts', snippet: 'express()' },
+  { ruleId: 'missing-error-tracking', file: 'src/server.ts', snippet: '.listen(' },
 ];
 
 /** Hardened code: no finding of any rule from this line of the file on (to the end, or `to`). */

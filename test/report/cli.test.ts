@@ -69,7 +69,7 @@ describe(`harden audit ${APP} --format html|markdown`, function () {
     assert.equal(markdown.code, 1);
     const md = markdown.stdout;
     assert.ok(md.startsWith('# Production readiness: Blocking\n'));
-    assert.ok(md.includes('| Security | Blocking | 2 | 1 | 0 | 3 |'));
+    assert.ok(md.includes('| Security | Blocking | 2 | 2 | 0 | 4 |'));
     const row = md.split('\n').find((l) => l.startsWith('| `POST /users` '));
     assert.ok(row, 'the POST /users row');
     const cells = row.split(/(?<!\\)\|/).slice(1, -1).map((c) => c.trim());
