@@ -1,22 +1,24 @@
-// unindexed-query: a query that filters only on fields the project's schema does
-// not index (Prisma, TypeORM, Mongoose, raw SQL against the migrations' tables).
+// unindexed-query: a query that filters (or pages through a sort) only on fields the project's schema does
+// not index (Prisma, TypeORM, Mongoose, Sequelize, raw SQL against the migrations' tables), or a Prisma `include` whose foreign key has no index.
 // Fine on a developer's hundred rows, a full table scan per request in production.
 // The fix adds the index to the schema, never to the query.
 import type { ts } from 'ts-morph';
 import type { Rule, RuleContext } from '../api';
 import { calleeNameNode } from '../shared/callee';
-import { describeFields } from './unindexed-query/evaluate';
+import { describeQuery } from './unindexed-query/evaluate';
 import { HANDLED, type Detected, type Detection } from './unindexed-query/detected';
 import { detectMongoose, MONGOOSE_METHODS } from './unindexed-query/mongoose-query';
 import { detectPrisma, PRISMA_METHODS } from './unindexed-query/prisma-query';
+import { detectSequelize, SEQUELIZE_METHODS } from './unindexed-query/sequelize-query';
 import { detectSql, SQL_METHODS } from './unindexed-query/sql-query';
 import { detectTypeorm, TYPEORM_METHODS } from './unindexed-query/typeorm-query';
 
-// Cheapest first: Prisma and Mongoose are recognised from imports and declarations, TypeORM and
+// Cheapest first: Prisma, Mongoose and Sequelize are recognised from imports and declarations, TypeORM and
 // raw SQL need the checker's view of the receiver.
 const DETECTORS: readonly { methods: ReadonlySet<string>; detect: (ctx: RuleContext, call: ts.CallExpression) => Detection }[] = [
   { methods: PRISMA_METHODS, detect: detectPrisma },
   { methods: MONGOOSE_METHODS, detect: detectMongoose },
+  { methods: SEQUELIZE_METHODS, detect: detectSequelize },
   { methods: TYPEORM_METHODS, detect: detectTypeorm },
   { methods: SQL_METHODS, detect: detectSql },
 ];
@@ -31,7 +33,7 @@ function anchorOf(ctx: RuleContext, call: ts.CallExpression, d: Detected): ts.No
 function report(ctx: RuleContext, call: ts.CallExpression, d: Detected): void {
   ctx.report({
     node: anchorOf(ctx, call, d),
-    message: `\`${d.callText}\` ${d.verb} ${describeFields(d.model, d.unindexed.filtered)}, ${d.notIndexedBy}: add ${d.advice}.`,
+    message: `\`${d.callText}\` ${d.description ?? describeQuery(d.model, d.verb, d.unindexed)}, ${d.notIndexedBy}: add ${d.advice}.`,
     related: d.related,
     fixes: () => {
       const edits = d.fixEdits();
@@ -60,7 +62,7 @@ export const rule: Rule = {
             const found = d.detect(ctx, node);
             if (found === HANDLED) break;
             if (found) {
-              report(ctx, node, found);
+              for (const one of Array.isArray(found) ? found : [found as Detected]) report(ctx, node, one);
               break;
             }
           }

@@ -16,6 +16,8 @@ export interface Detected {
   readonly anchor?: ts.Node;
   /** 'filters on' or, for a paginated listing, 'sorts on'. */
   readonly verb: string;
+  /** The whole finding's wording up to the comma, when `verb` + fields does not say it (an `include`). */
+  readonly description?: string;
   /** The call as written, compacted (`prisma.user.findMany`). */
   readonly callText: string;
   /** The clause naming what declares the model: "which `schema.prisma` does not index". */
@@ -28,10 +30,10 @@ export interface Detected {
 }
 
 /**
- * A recogniser's answer: a finding, HANDLED when the call is its library's but fine (so no other
+ * A recogniser's answer: a finding (or several: a filter and an `include`), HANDLED when the call is its library's but fine (so no other
  * recogniser asks the checker about it), or undefined when the call is not its library's.
  */
-export type Detection = Detected | typeof HANDLED | undefined;
+export type Detection = Detected | readonly Detected[] | typeof HANDLED | undefined;
 export const HANDLED = 'handled';
 
 /** A callee's text without line breaks and spacing (`this.prisma\n  .user.findMany` → `this.prisma.user.findMany`). */

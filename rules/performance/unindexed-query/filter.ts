@@ -126,9 +126,50 @@ export function andParts(ctx: RuleContext, value: ts.Expression): ts.Expression[
   return undefined;
 }
 
-/** Equality fields first, then ranges, without duplicates: the order a compound index should take. */
-export function indexOrder(names: readonly { name: string; use: FieldUse }[]): string[] {
+/**
+ * The order a compound index should take: equality fields first, then the sort field, then ranges
+ * (MongoDB's "ESR" guideline, and what lets a B-tree return a first page without sorting): rows
+ * equal on the leading columns come out ordered by the next one, so the sort must follow the
+ * equalities directly; a range there would scatter the order. A range on the sort field itself is
+ * that field.
+ */
+export function indexOrder(names: readonly { name: string; use: FieldUse }[], sort?: string): string[] {
   const out: string[] = [];
-  for (const use of ['equality', 'range'] as const) for (const n of names) if (n.use === use && !out.includes(n.name)) out.push(n.name);
+  for (const n of names) if (n.use === 'equality' && !out.includes(n.name)) out.push(n.name);
+  if (sort !== undefined && !out.includes(sort)) out.push(sort);
+  for (const n of names) if (n.use === 'range' && !out.includes(n.name)) out.push(n.name);
   return out;
+}
+
+/**
+ * The one scalar field a paginated query sorts on: `orderBy: { createdAt: 'desc' }` (Prisma, also
+ * as the first of an array), `order: { createdAt: 'DESC' }` (TypeORM), `order: [['createdAt',
+ * 'DESC']]` (Sequelize), only when one of `limitKeys` bounds the page. Several sort keys, a sort
+ * through a relation or a computed one give undefined.
+ */
+export function paginatedSort(ctx: RuleContext, args: ts.ObjectLiteralExpression, orderKey: string, limitKeys: readonly string[]): { name: string; value: ts.Expression } | undefined {
+  const { ts } = ctx;
+  if (!limitKeys.some((k) => propertyValue(ctx, args, k))) return undefined;
+  const order = propertyValue(ctx, args, orderKey);
+  if (!order) return undefined;
+  let first: ts.Expression | undefined = skipOuter(ts, order.value);
+  if (ts.isArrayLiteralExpression(first)) {
+    if (first.elements.length !== 1) return undefined;
+    first = skipOuter(ts, first.elements[0]);
+    // Sequelize: [['createdAt', 'DESC']] or ['createdAt'].
+    if (ts.isArrayLiteralExpression(first)) {
+      const [field, dir] = first.elements;
+      const column = field && skipOuter(ts, field);
+      if (!column || !ts.isStringLiteralLike(column) || first.elements.length > 2 || (dir && !ts.isStringLiteralLike(skipOuter(ts, dir)))) return undefined;
+      return column.text.includes('.') ? undefined : { name: column.text, value: column };
+    }
+    if (ts.isStringLiteralLike(first)) return first.text.includes('.') ? undefined : { name: first.text, value: first };
+  }
+  if (!first || !ts.isObjectLiteralExpression(first) || first.properties.length !== 1) return undefined;
+  const p = first.properties[0];
+  if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name)) return undefined;
+  const dir = skipOuter(ts, p.initializer);
+  // `{ author: { name: 'asc' } }` sorts through a relation.
+  const plain = ts.isStringLiteralLike(dir) || ts.isNumericLiteral(dir) || (ts.isPrefixUnaryExpression(dir) && ts.isNumericLiteral(dir.operand));
+  return plain ? { name: p.name.text, value: p.initializer } : undefined;
 }

@@ -2,18 +2,22 @@
 // methods (recognised by shared/schema/prisma-client, before `prisma generate` too),
 // their `where` read with Prisma's operators, and the `@@index` fix in the schema.
 import type { ts } from 'ts-morph';
-import type { FileEdit, RuleContext } from '../../api';
+import type { FileEdit, RelatedInput, RuleContext } from '../../api';
 import { skipOuter } from '../../shared/callee';
 import { withIndexes } from '../../shared/schema/model';
 import { readPrismaFile, type PrismaModel } from '../../shared/schema/prisma';
 import { prismaModelCall } from '../../shared/schema/prisma-client';
 import { sqlSchemaFor } from '../../shared/schema/project';
 import { migrationIndexesFor } from '../../shared/schema/sql-schema';
-import { compactCallee, HANDLED, notIndexedByFile, type Detection } from './detected';
+import { compactCallee, HANDLED, notIndexedByFile, type Detected, type Detection } from './detected';
+import { includeFindings } from './prisma-include';
 import { unindexedFilter } from './evaluate';
-import { andParts, inlineObjectProperty, objectLiteralOf, propertyValue, readFilter, type Classify, type Filter, type KeyMeaning } from './filter';
+import { andParts, inlineObjectProperty, objectLiteralOf, paginatedSort, propertyValue, readFilter, type Classify, type Filter, type KeyMeaning } from './filter';
 
-export const PRISMA_METHODS: ReadonlySet<string> = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'count', 'updateMany', 'updateManyAndReturn', 'deleteMany', 'aggregate', 'groupBy']);
+const FILTER_METHODS: ReadonlySet<string> = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'count', 'updateMany', 'updateManyAndReturn', 'deleteMany', 'aggregate', 'groupBy']);
+/** Methods that read related rows through `include`/`select` (their own filter is on a unique key or absent). */
+const INCLUDE_METHODS: ReadonlySet<string> = new Set(['findUnique', 'findUniqueOrThrow', 'create', 'update', 'upsert']);
+export const PRISMA_METHODS: ReadonlySet<string> = new Set([...FILTER_METHODS, ...INCLUDE_METHODS]);
 
 const EQUALITY_OPS = new Set(['equals', 'in']);
 const RANGE_OPS = new Set(['lt', 'lte', 'gt', 'gte', 'startsWith']);
@@ -53,19 +57,8 @@ function prismaClassifier(ctx: RuleContext, model: PrismaModel): Classify {
 }
 
 /** findMany({ orderBy: { createdAt: 'desc' }, take }) with no filter: the sort field, as a one-field filter. */
-function sortFilter(ctx: RuleContext, args: ts.ObjectLiteralExpression): Filter | undefined {
-  const { ts } = ctx;
-  if (!propertyValue(ctx, args, 'take')) return undefined;
-  const orderBy = propertyValue(ctx, args, 'orderBy');
-  if (!orderBy) return undefined;
-  let first = skipOuter(ts, orderBy.value);
-  if (ts.isArrayLiteralExpression(first)) first = first.elements[0] && skipOuter(ts, first.elements[0]);
-  if (!first || !ts.isObjectLiteralExpression(first) || first.properties.length !== 1) return undefined;
-  const p = first.properties[0];
-  if (!ts.isPropertyAssignment(p) || !ts.isIdentifier(p.name)) return undefined;
-  const dir = skipOuter(ts, p.initializer);
-  if (!ts.isStringLiteralLike(dir)) return undefined; // `{ author: { name: 'asc' } }` sorts through a relation.
-  return { fields: [{ name: p.name.text, use: 'range', value: p.initializer }], opaque: false };
+function sortOnlyFilter(sort: { name: string; value: ts.Expression } | undefined): Filter | undefined {
+  return sort && { fields: [{ name: sort.name, use: 'range', value: sort.value }], opaque: false };
 }
 
 export function detectPrisma(ctx: RuleContext, call: ts.CallExpression): Detection {
@@ -75,35 +68,47 @@ export function detectPrisma(ctx: RuleContext, call: ts.CallExpression): Detecti
 
   const args = objectLiteralOf(ctx, call.arguments[0]);
   if (!args) return HANDLED;
+  const callText = compactCallee(callee.getText());
+  const out = [
+    ...(FILTER_METHODS.has(callee.name.text) ? [filterFinding(ctx, declared, args, callee.name.text, callText)] : []),
+    ...includeFindings(ctx, declared, args, callText),
+  ].filter((d): d is Detected => d !== undefined);
+  return out.length > 0 ? out : HANDLED;
+}
+
+function filterFinding(ctx: RuleContext, declared: PrismaModel, args: ts.ObjectLiteralExpression, method: string, callText: string): Detected | undefined {
   const model = withIndexes(declared, migrationIndexesFor(declared, sqlSchemaFor(ctx, declared.fileName)));
   const where = propertyValue(ctx, args, 'where');
   const filter = where ? readFilter(ctx, where.value, prismaClassifier(ctx, declared)) : undefined;
+  const sort = method === 'findMany' ? paginatedSort(ctx, args, 'orderBy', ['take']) : undefined;
   let verb = 'filters on';
   let anchor = inlineObjectProperty(ctx, where);
-  let unindexed = filter && unindexedFilter(model, filter);
-  if (!unindexed && callee.name.text === 'findMany' && (!filter || (filter.fields.length === 0 && !filter.opaque)) && !(where && !filter)) {
-    const sort = sortFilter(ctx, args);
-    unindexed = sort && unindexedFilter(model, sort);
+  let unindexed = filter && unindexedFilter(model, filter, sort?.name);
+  if (!unindexed && sort && (!filter || (filter.fields.length === 0 && !filter.opaque)) && !(where && !filter)) {
+    unindexed = unindexedFilter(model, sortOnlyFilter(sort)!);
     verb = 'sorts on';
     anchor = inlineObjectProperty(ctx, propertyValue(ctx, args, 'orderBy'));
   }
-  if (!unindexed) return HANDLED;
-  const fields = unindexed.indexFields;
-  const attribute = `@@index([${fields.join(', ')}])`;
+  if (!unindexed) return undefined;
+  const attribute = `@@index([${unindexed.indexFields.join(', ')}])`;
   return {
     model,
     unindexed,
     anchor,
     verb,
-    callText: compactCallee(callee.getText()),
+    callText,
     notIndexedBy: notIndexedByFile(declared.fileName),
     advice: `\`${attribute}\``,
-    related: [{ fileName: declared.fileName, start: declared.location.start, end: declared.location.end, message: `\`${declared.name}\` is declared here` }],
+    related: [declaredHere(declared)],
     fixEdits: () => {
       const edit = prismaIndexEdit(ctx, declared, attribute);
       return edit && [edit];
     },
   };
+}
+
+function declaredHere(m: PrismaModel): RelatedInput {
+  return { fileName: m.fileName, start: m.location.start, end: m.location.end, message: `\`${m.name}\` is declared here` };
 }
 
 /** `@@index([...])` as the model's last block attribute, indented like its fields. */

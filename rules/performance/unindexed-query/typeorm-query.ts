@@ -10,11 +10,13 @@ import { migrationIndexesFor } from '../../shared/schema/sql-schema';
 import { typeormEntityCall, type EntityModel } from '../../shared/schema/typeorm';
 import { compactCallee, HANDLED, notIndexedByFile, type Detection } from './detected';
 import { unindexedFilter } from './evaluate';
-import { inlineObject, inlineObjectProperty, objectLiteralOf, propertyValue, readFilter, type Classify } from './filter';
+import { hasSpread, inlineObject, inlineObjectProperty, objectLiteralOf, paginatedSort, propertyValue, readFilter, type Classify } from './filter';
 import { lineAbove, namedImport, quoteOf, quoted } from './ts-edits';
 
 const OPTIONS_METHODS = new Set(['find', 'findOne', 'findOneOrFail', 'findAndCount', 'count', 'exists']);
 const WHERE_METHODS = new Set(['findBy', 'findOneBy', 'findOneByOrFail', 'findAndCountBy', 'countBy', 'existsBy', 'update', 'delete', 'softDelete']);
+/** The methods that return a page of rows, where an index can also serve the sort. */
+const LISTING_METHODS = new Set(['find', 'findAndCount']);
 export const TYPEORM_METHODS: ReadonlySet<string> = new Set([...OPTIONS_METHODS, ...WHERE_METHODS]);
 
 const EQUALITY_OPERATORS = new Set(['Equal', 'In', 'Any', 'IsNull']);
@@ -59,13 +61,21 @@ export function detectTypeorm(ctx: RuleContext, call: ts.CallExpression): Detect
   if (!arg) return HANDLED;
   let whereExpr: ts.Expression | undefined = arg;
   let anchor = inlineObject(ctx, arg);
+  let sort: { name: string; value: ts.Expression } | undefined;
+  let sortOnly = false;
   if (OPTIONS_METHODS.has(callee.name.text)) {
     const options = objectLiteralOf(ctx, arg);
     const where = options && propertyValue(ctx, options, 'where');
     whereExpr = where?.value;
     anchor = inlineObjectProperty(ctx, where);
+    sort = options && LISTING_METHODS.has(callee.name.text) ? paginatedSort(ctx, options, 'order', ['take']) : undefined;
+    // `find({ order: { createdAt: 'DESC' }, take: 20 })`: the sort alone picks the rows.
+    if (!where && sort && options && !hasSpread(ctx, options)) {
+      sortOnly = true;
+      anchor = inlineObjectProperty(ctx, propertyValue(ctx, options, 'order'));
+    }
   }
-  const filter = whereExpr && readFilter(ctx, whereExpr, classifier(ctx, entity));
+  const filter = sortOnly && sort ? { fields: [{ name: sort.name, use: 'range' as const, value: sort.value }], opaque: false } : whereExpr && readFilter(ctx, whereExpr, classifier(ctx, entity));
   if (!filter) return HANDLED;
 
   const extra: IndexInfo[] = migrationIndexesFor(entity, sqlSchemaFor(ctx, entity.location.fileName));
@@ -73,7 +83,7 @@ export function detectTypeorm(ctx: RuleContext, call: ts.CallExpression): Detect
     for (const f of entity.fields.values()) if (f.relation?.localFields.length) extra.push({ fields: [...f.relation.localFields], kind: 'index', fileName: entity.location.fileName });
   }
   const model = withIndexes(entity, extra);
-  const unindexed = unindexedFilter(model, filter);
+  const unindexed = unindexedFilter(model, filter, sortOnly ? undefined : sort?.name);
   if (!unindexed) return HANDLED;
   const fields = unindexed.indexFields;
   const advice = fields.length === 1 ? `\`@Index()\` to \`${entity.name}.${fields[0]}\`` : `\`@Index([${fields.map((f) => `'${f}'`).join(', ')}])\` to \`${entity.name}\``;
@@ -81,7 +91,7 @@ export function detectTypeorm(ctx: RuleContext, call: ts.CallExpression): Detect
     model,
     unindexed,
     anchor,
-    verb: 'filters on',
+    verb: sortOnly ? 'sorts on' : 'filters on',
     callText: compactCallee(callee.getText()),
     notIndexedBy: notIndexedByFile(entity.location.fileName),
     advice,

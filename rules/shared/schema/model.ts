@@ -1,9 +1,9 @@
 // The project's data model as the rules see it, whatever declared it (a Prisma
 // schema, TypeORM entities, Mongoose schemas, SQL migrations): models, their
-// fields and the indexes the database will have. Shared by the query rules
+// fields and the indexes the database will have (also Sequelize models). Shared by the query rules
 // (unindexed-query, N+1, unbounded queries), so it carries no rule's policy.
 
-export type SchemaKind = 'prisma' | 'typeorm' | 'mongoose' | 'sql';
+export type SchemaKind = 'prisma' | 'typeorm' | 'mongoose' | 'sequelize' | 'sql';
 
 /** A place in a schema file (offsets in its current text). */
 export interface SchemaLocation {
