@@ -1,6 +1,8 @@
 // The rule registry: every rule of the catalogue, in one list. `npm run new-rule`
 // adds a line here; the catalogue test fails when a rule file is missing from it.
 import type { Rule } from './api';
+import { rule as missingServerTimeouts } from './performance/missing-server-timeouts';
+import { rule as upstreamErrorPassthrough } from './error-handling/upstream-error-passthrough';
 import { rule as piiToThirdParty } from './compliance/pii-to-third-party';
 import { rule as unloggedErrorResponse } from './observability/unlogged-error-response';
 import { rule as missingErrorTracking } from './observability/missing-error-tracking';
@@ -66,6 +68,8 @@ import { rule as unguardedExternalCall } from './error-handling/unguarded-extern
 import { rule as missingInputValidation } from './validation/missing-input-validation';
 
 export const ALL_RULES: readonly Rule[] = [
+  missingServerTimeouts,
+  upstreamErrorPassthrough,
   piiToThirdParty,
   unloggedErrorResponse,
   missingErrorTracking,

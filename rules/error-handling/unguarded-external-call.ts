@@ -1,7 +1,8 @@
 // unguarded-external-call: an outgoing HTTP request to another service with no
 // timeout (a hung upstream holds the request, its socket and memory), or whose
 // failure escapes an Express 4 handler that nobody awaits (the request hangs), or —
-// for node:http/https — whose `error` event has no listener (the process crashes).
+// for node:http/https — whose `error` event has no listener (the process crashes); and
+// calls through Stripe, OpenAI and AWS SDK v3 clients constructed without a timeout.
 import type { ts } from 'ts-morph';
 import type { EndpointConcern, Rule, RuleContext } from '../api';
 import { resolveCall, skipOuter } from '../shared/callee';
@@ -11,6 +12,8 @@ import { isTestModule } from '../shared/module-imports';
 import { isClientModule } from './unguarded-external-call/module-kind';
 import { PROMISE_CHAIN, unhandledFailure, type UnhandledFailure } from './unguarded-external-call/failure-path';
 import { buildFix } from './unguarded-external-call/fix';
+import { buildSdkFix } from './unguarded-external-call/sdk-fix';
+import { sdkCall, SDK_SPECS, type SdkName } from '../shared/outbound-http/sdk-clients';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 // Names a request function or method can have; anything else is not looked at further.
@@ -30,8 +33,12 @@ export const rule: Rule = {
   check(ctx) {
     if (isTestModule(ctx) || isClientModule(ctx)) return;
     const timeoutMs = typeof ctx.options.timeoutMs === 'number' && ctx.options.timeoutMs > 0 ? ctx.options.timeoutMs : DEFAULT_TIMEOUT_MS;
+    const sdks = usesSdkClients(ctx);
     const visit = (node: ts.Node): void => {
-      if (ctx.ts.isCallExpression(node) && isCandidate(ctx, node)) checkCall(ctx, node, timeoutMs);
+      if (ctx.ts.isCallExpression(node)) {
+        if (isCandidate(ctx, node)) checkCall(ctx, node, timeoutMs);
+        if (sdks) checkSdkCall(ctx, node, timeoutMs);
+      }
       ctx.ts.forEachChild(node, visit);
     };
     visit(ctx.sourceFile);
@@ -75,6 +82,41 @@ function checkCall(ctx: RuleContext, call: ts.CallExpression, timeoutMs: number)
   });
 }
 
+/** The package depends on an SDK whose client carries the timeout (else no call can be one of its). */
+function usesSdkClients(ctx: RuleContext): boolean {
+  const deps = Object.keys(ctx.project.packageJson(ctx.fileName)?.allDependencies ?? {});
+  return deps.some((d) => d === 'stripe' || d === 'openai' || d.startsWith('@aws-sdk/client-'));
+}
+
+function checkSdkCall(ctx: RuleContext, call: ts.CallExpression, timeoutMs: number): void {
+  const found = sdkCall(ctx, call);
+  if (!found || found.timeout !== 'missing' || racedAgainst(ctx, call)) return;
+  const spec = SDK_SPECS[found.sdk];
+  const ctor = found.construction.expression.getText(found.construction.getSourceFile());
+  const sameFile = found.construction.getSourceFile() === ctx.sourceFile;
+  ctx.report({
+    start: call.getStart(ctx.sourceFile),
+    end: call.expression.getEnd(),
+    message: `\`${found.label}\` has no timeout: its ${spec.product} client is constructed without one (the SDK's default: ${spec.defaultWait}); set ${SDK_HINT[found.sdk]} in \`new ${ctor}(…)\`${sameFile ? '' : ' where the client is made'}.`,
+    concerns: ['timeouts'],
+    related: [{ fileName: found.construction.getSourceFile().fileName, start: found.construction.getStart(found.construction.getSourceFile()), end: found.construction.getEnd(), message: `the ${spec.product} client is constructed here` }],
+    fixes: () => {
+      const fix = buildSdkFix(ctx, found, formatMs(timeoutMs));
+      return fix ? [fix] : [];
+    },
+  });
+}
+
+const SDK_HINT: Record<SdkName, string> = {
+  stripe: '`timeout` and `maxNetworkRetries`',
+  openai: '`timeout` and `maxRetries`',
+  aws: '`requestHandler: { requestTimeout }` and `maxAttempts`',
+};
+
+function formatMs(ms: number): string {
+  return String(Math.round(ms)).replace(/\B(?=(\d{3})+(?!\d))/g, '_');
+}
+
 function racedAgainst(ctx: RuleContext, call: ts.CallExpression): boolean {
   const { ts } = ctx;
   let n: ts.Node = call;
@@ -108,7 +150,7 @@ const TIMEOUT_HINT: Record<OutboundCall['client'], string> = {
   undici: 'pass `signal: AbortSignal.timeout(ms)` (or `headersTimeout`/`bodyTimeout`)',
   axios: 'set `timeout` on the call or on the axios instance',
   got: 'set `timeout: { request: ms }`',
-  'node-http': 'pass `signal: AbortSignal.timeout(ms)` (it fails the request through its `error` event)',
+  'node-http': 'set the `timeout` option and destroy the request on its `timeout` event',
 };
 
 /** What the finding says is missing, for the report's endpoint matrix. */

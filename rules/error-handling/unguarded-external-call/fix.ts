@@ -6,7 +6,7 @@
 import type { ts } from 'ts-morph';
 import type { FileEdit, Fix, RuleContext } from '../../api';
 import { skipOuter } from '../../shared/callee';
-import { clientSource, timeoutOptionText, type OutboundCall, type Presence } from '../../shared/outbound-http';
+import { clientSource, optionProperty, timeoutOptionText, type OutboundCall, type Presence } from '../../shared/outbound-http';
 import type { UnhandledFailure } from './failure-path';
 import { planHelper } from './retry-helper';
 import { TextEdits } from './text-edits';
@@ -27,7 +27,7 @@ export function buildFix(ctx: RuleContext, input: FixInput): Fix | undefined {
   const extra: FileEdit[] = [];
   const ms = formatMs(input.timeoutMs);
 
-  let bounded: 'retry' | 'timeout' | undefined;
+  let bounded: 'retry' | 'timeout' | 'got-retry' | undefined;
   if (input.timeout === 'missing') {
     const retryable = input.idempotent && (out.client === 'fetch' || out.client === 'undici' || out.client === 'axios');
     const plan = retryable ? planHelper(ctx) : undefined;
@@ -35,7 +35,12 @@ export function buildFix(ctx: RuleContext, input: FixInput): Fix | undefined {
       bounded = 'retry';
       if (plan.create) extra.push(plan.create);
       if (plan.importEdit) edits.insert(plan.importEdit.start, plan.importEdit.newText);
-    } else if (addTimeout(ctx, edits, out, timeoutOptionText(out.client, ms))) {
+    } else if (out.client === 'got' && input.idempotent && !hasGotRetry(ctx, out) && addTimeout(ctx, edits, out, [timeoutOptionText('got', ms), 'retry: { limit: 2 }'])) {
+      // got retries idempotent requests itself: stating the bound keeps a later default change from widening it.
+      bounded = 'got-retry';
+    } else if (out.client === 'node-http' && addNodeHttpTimeout(ctx, edits, out, ms)) {
+      bounded = 'timeout';
+    } else if (addTimeout(ctx, edits, out, [timeoutOptionText(out.client, ms)])) {
       bounded = 'timeout';
     }
   }
@@ -45,8 +50,9 @@ export function buildFix(ctx: RuleContext, input: FixInput): Fix | undefined {
   return { title: titleOf(bounded, handled), isPreferred: true, safe: false, edits: [...extra, ...edits.toFileEdits()] };
 }
 
-function titleOf(bounded: 'retry' | 'timeout' | undefined, handled: boolean): string {
+function titleOf(bounded: 'retry' | 'timeout' | 'got-retry' | undefined, handled: boolean): string {
   if (bounded === 'retry') return handled ? 'Wrap in try/retry' : 'Retry with backoff and a per-attempt timeout';
+  if (bounded === 'got-retry') return handled ? 'Add a timeout and a bounded retry, and handle the failure' : 'Add a timeout and a bounded retry';
   if (bounded === 'timeout') return handled ? 'Add a timeout and handle the failure' : 'Add a timeout';
   return 'Handle the failure';
 }
@@ -86,14 +92,14 @@ function mentions(ctx: RuleContext, node: ts.Node, name: string): boolean {
  * The timeout of an axios/got call made through an instance created in this file
  * goes into the instance's config, which bounds its other calls too.
  */
-function addTimeout(ctx: RuleContext, edits: TextEdits, out: OutboundCall, property: string): boolean {
+function addTimeout(ctx: RuleContext, edits: TextEdits, out: OutboundCall, property: string | readonly string[]): boolean {
   if ((out.client === 'axios' || out.client === 'got') && out.receiver) {
     const source = clientSource(ctx, out.receiver, out.client);
     const config = source.kind === 'created' && source.creation.getSourceFile() === ctx.sourceFile ? source.creation.arguments[0] : undefined;
     if (config && ctx.ts.isObjectLiteralExpression(skipOuter(ctx.ts, config))) return addProperty(ctx, edits, skipOuter(ctx.ts, config) as ts.ObjectLiteralExpression, property);
     if (source.kind === 'created' && source.creation.arguments.length === 0 && source.creation.getSourceFile() === ctx.sourceFile) {
       const at = source.creation.arguments.pos;
-      edits.insert(at, `{ ${property} }`);
+      edits.insert(at, `{ ${[property].flat().join(', ')} }`);
       return true;
     }
   }
@@ -101,7 +107,7 @@ function addTimeout(ctx: RuleContext, edits: TextEdits, out: OutboundCall, prope
 }
 
 /** Adds `property` to the call's options object, or passes a new options object where the client reads it. */
-function addOption(ctx: RuleContext, edits: TextEdits, out: OutboundCall, property: string): boolean {
+function addOption(ctx: RuleContext, edits: TextEdits, out: OutboundCall, property: string | readonly string[]): boolean {
   const { ts } = ctx;
   if (out.options) {
     const o = skipOuter(ts, out.options);
@@ -109,7 +115,7 @@ function addOption(ctx: RuleContext, edits: TextEdits, out: OutboundCall, proper
   }
   const args = out.call.arguments;
   if (args.hasTrailingComma || args.length === 0) return false;
-  const object = `{ ${property} }`;
+  const object = `{ ${[property].flat().join(', ')} }`;
   if (out.optionsIndex < args.length) {
     // http.get(url, callback): the options go between the URL and the callback.
     edits.insert(args[out.optionsIndex].getStart(ctx.sourceFile), `${object}, `);
@@ -120,25 +126,55 @@ function addOption(ctx: RuleContext, edits: TextEdits, out: OutboundCall, proper
   return true;
 }
 
-function addProperty(ctx: RuleContext, edits: TextEdits, o: ts.ObjectLiteralExpression, property: string): boolean {
+function addProperty(ctx: RuleContext, edits: TextEdits, o: ts.ObjectLiteralExpression, properties: string | readonly string[]): boolean {
   const text = ctx.sourceFile.text;
   if (o.properties.some((p) => ctx.ts.isSpreadAssignment(p))) return false;
+  const list = [properties].flat();
   const last = o.properties[o.properties.length - 1];
   if (!last) {
-    edits.replace(o.getStart(ctx.sourceFile), o.getEnd(), `{ ${property} }`);
+    edits.replace(o.getStart(ctx.sourceFile), o.getEnd(), `{ ${list.join(', ')} }`);
     return true;
   }
   const afterLast = nextNonSpace(text, last.getEnd());
   const multiline = text.slice(o.getStart(ctx.sourceFile), o.properties[0].getStart(ctx.sourceFile)).includes('\n');
   if (multiline) {
     const indent = indentOfLine(text, last.getStart(ctx.sourceFile));
-    if (text[afterLast] === ',') edits.insert(afterLast + 1, `\n${indent}${property},`);
-    else edits.insert(last.getEnd(), `,\n${indent}${property}`);
+    const lines = list.join(`,\n${indent}`);
+    if (text[afterLast] === ',') edits.insert(afterLast + 1, `\n${indent}${lines},`);
+    else edits.insert(last.getEnd(), `,\n${indent}${lines}`);
   } else if (text[afterLast] === ',') {
-    edits.insert(afterLast + 1, ` ${property}`);
+    edits.insert(afterLast + 1, ` ${list.join(', ')}`);
   } else {
-    edits.insert(last.getEnd(), `, ${property}`);
+    edits.insert(last.getEnd(), `, ${list.join(', ')}`);
   }
+  return true;
+}
+
+/** A `retry` option on the call or on the `got.extend(...)` it goes through: the project chose its retries. */
+function hasGotRetry(ctx: RuleContext, out: OutboundCall): boolean {
+  if (optionProperty(ctx, out.options, 'retry')) return true;
+  const source = out.receiver ? clientSource(ctx, out.receiver, 'got') : undefined;
+  return source?.kind === 'created' && source.creation.arguments.some((a) => optionProperty(ctx, a, 'retry'));
+}
+
+/**
+ * node:http's `timeout` option only emits `timeout`; the request goes on until destroyed. For
+ * `const req = https.request(...)`: the option, and `req.on('timeout', () => req.destroy(...))`
+ * after the declaration (the destroy's error reaches the `error` listener the request has).
+ */
+function addNodeHttpTimeout(ctx: RuleContext, edits: TextEdits, out: OutboundCall, ms: string): boolean {
+  const { ts } = ctx;
+  let n: ts.Node = out.call;
+  while (ts.isParenthesizedExpression(n.parent)) n = n.parent;
+  const decl = n.parent;
+  if (!ts.isVariableDeclaration(decl) || !ts.isIdentifier(decl.name) || !ts.isVariableStatement(decl.parent.parent)) return false;
+  const statement = decl.parent.parent;
+  const probe = new TextEdits(ctx.fileName);
+  if (!addOption(ctx, probe, out, [`timeout: ${ms}`])) return false;
+  addOption(ctx, edits, out, [`timeout: ${ms}`]);
+  const name = decl.name.text;
+  const indent = indentOfLine(ctx.sourceFile.text, statement.getStart(ctx.sourceFile));
+  edits.insert(statement.getEnd(), `\n${indent}${name}.on('timeout', () => ${name}.destroy(new Error('Request timed out')));`);
   return true;
 }
 
