@@ -4,16 +4,15 @@
 // either. The fix adds an eight-hour `maxAge`.
 import type { ts } from 'ts-morph';
 import type { FileEdit, Rule, RuleContext } from '../api';
-import { originOf, resolveCall, skipOuter } from '../shared/callee';
+import { skipOuter } from '../shared/callee';
 import { resolveObject, type ResolvedObject } from '../shared/cookie-options';
 import { isTestModule } from '../shared/module-imports';
 import { insertProperty } from '../shared/option-objects';
+import { sessionLibraryOf, sessionOptionsOf, type SessionLibrary } from '../shared/session-middleware';
 import { shortText } from '../shared/source-text';
 import { forEachCall } from '../shared/walk';
 import { assignsExpiryLater } from './session-without-expiry/later-expiry';
 
-type SessionLibrary = 'express-session' | 'cookie-session';
-const SESSION_LIBRARIES: readonly SessionLibrary[] = ['express-session', 'cookie-session'];
 const MAX_AGE = 'maxAge: 8 * 60 * 60 * 1000';
 
 export const rule: Rule = {
@@ -33,34 +32,11 @@ export const rule: Rule = {
   },
 };
 
-/** The middleware factory itself (`session(…)`, `cookieSession(…)`), by its declaration or import. */
-function sessionLibraryOf(ctx: RuleContext, call: ts.CallExpression): SessionLibrary | undefined {
-  const { ts } = ctx;
-  if (!ts.isIdentifier(skipOuter(ts, call.expression)) || call.arguments.length > 1) return undefined;
-  const target = resolveCall(ctx, call);
-  const library = SESSION_LIBRARIES.find((l) => l === target?.module);
-  if (!target || !library) return undefined;
-  if (target.via === 'types') return target.declaration && ts.isFunctionDeclaration(target.declaration) ? library : undefined;
-  const origin = originOf(ctx, call.expression);
-  const isFactory = !!origin && origin.members.length === 0 && (origin.exportPath.length === 0 || (origin.exportPath.length === 1 && origin.exportPath[0] === 'default'));
-  return isFactory ? library : undefined;
-}
-
 function checkSession(ctx: RuleContext, call: ts.CallExpression, library: SessionLibrary): void {
-  const optionsArg = call.arguments[0];
-  const options = optionsArg ? resolveObject(ctx, optionsArg) : undefined;
   // Options built elsewhere (a parameter, a helper's result, an unknown spread) may set it.
-  if (optionsArg && !options) return;
-  let cookie: ResolvedObject | undefined;
-  if (library === 'express-session') {
-    const cookieNode = options?.props.get('cookie');
-    if (cookieNode) {
-      cookie = ctx.ts.isExpression(cookieNode) ? resolveObject(ctx, cookieNode) : undefined;
-      if (!cookie) return;
-    }
-  } else {
-    cookie = options;
-  }
+  const read = sessionOptionsOf(ctx, call, library);
+  if (!read) return;
+  const { options, cookie } = read;
   if (cookie && (setsExpiry(ctx, cookie, 'maxAge') || setsExpiry(ctx, cookie, 'expires'))) return;
   if (usesStoreWithTtl(ctx, options) || assignsExpiryLater(ctx)) return;
   const rolling = options?.props.get('rolling');

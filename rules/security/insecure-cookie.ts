@@ -3,9 +3,10 @@
 // cookie-session. The fix adds the missing attributes to the options object.
 import type { ts } from 'ts-morph';
 import type { FileEdit, Rule, RuleContext } from '../api';
-import { originOf, resolveCall, skipOuter } from '../shared/callee';
+import { resolveCall, skipOuter } from '../shared/callee';
 import { appendPropertiesEdit, flagAssignments, listFlags, objectText, spreadWithFlagsEdit, strengthenEdits, weakFlags, type CookieFlag } from '../shared/cookie-flags';
 import { resolveObject, type ResolvedObject } from '../shared/cookie-options';
+import { sessionLibraryOf, sessionOptionsOf, type SessionLibrary } from '../shared/session-middleware';
 import { credentialCookie } from '../shared/cookie-sensitivity';
 import { findRouteHandlers } from '../shared/http';
 import { isTestModule } from '../shared/module-imports';
@@ -13,8 +14,6 @@ import { shortText } from '../shared/source-text';
 import { forEachCall } from '../shared/walk';
 
 const EXPRESS_MODULES = ['express', 'express-serve-static-core'];
-type SessionLibrary = 'express-session' | 'cookie-session';
-const SESSION_LIBRARIES: readonly SessionLibrary[] = ['express-session', 'cookie-session'];
 
 export const rule: Rule = {
   id: 'insecure-cookie',
@@ -97,34 +96,10 @@ function responseCookieEdits(ctx: RuleContext, call: ts.CallExpression, optionsA
 
 // ---- session({ cookie }) / cookieSession({ … }) ----
 
-/** The session middleware factory a call is: express-session's default export or cookie-session's. */
-function sessionLibraryOf(ctx: RuleContext, call: ts.CallExpression): SessionLibrary | undefined {
-  const { ts } = ctx;
-  // Both packages export the factory itself (`session(…)`, `cookieSession(…)`): method calls are not it.
-  if (!ts.isIdentifier(skipOuter(ts, call.expression)) || call.arguments.length > 1) return undefined;
-  const target = resolveCall(ctx, call);
-  const library = SESSION_LIBRARIES.find((l) => l === target?.module);
-  if (!target || !library) return undefined;
-  if (target.via === 'types') return target.declaration && ts.isFunctionDeclaration(target.declaration) ? library : undefined;
-  const origin = originOf(ctx, call.expression);
-  const isFactory = !!origin && origin.members.length === 0 && (origin.exportPath.length === 0 || (origin.exportPath.length === 1 && origin.exportPath[0] === 'default'));
-  return isFactory ? library : undefined;
-}
-
 function checkSessionMiddleware(ctx: RuleContext, call: ts.CallExpression, library: SessionLibrary): void {
-  const optionsArg = call.arguments[0];
-  const options = optionsArg ? resolveObject(ctx, optionsArg) : undefined;
-  if (optionsArg && !options) return;
-  let cookie: ResolvedObject | undefined;
-  if (library === 'express-session') {
-    const cookieNode = options?.props.get('cookie');
-    if (cookieNode) {
-      cookie = ctx.ts.isExpression(cookieNode) ? resolveObject(ctx, cookieNode) : undefined;
-      if (!cookie) return;
-    }
-  } else {
-    cookie = options;
-  }
+  const read = sessionOptionsOf(ctx, call, library);
+  if (!read) return;
+  const { options, cookie } = read;
   // Both libraries make their cookie httpOnly unless told otherwise.
   const weak = weakFlags(ctx, cookie, { httpOnly: true });
   if (!weak.length) return;

@@ -5,6 +5,7 @@
 // already depends on express-rate-limit.
 import type { FileEdit, Fix, RuleContext } from '../api';
 import { skipOuter } from './callee';
+import { nameTaken, rateLimitBinding } from './rate-limit-imports';
 import type { FileRoute } from './login-routes';
 
 const MODULE = 'express-rate-limit';
@@ -19,7 +20,7 @@ export function strictLimiterFix(ctx: RuleContext, route: FileRoute): (() => Fix
   const imports = ctx.sourceFile.statements.filter(ts.isImportDeclaration);
   if (!imports.length) return undefined;
   const declared = declaredLimiter(ctx);
-  const imported = existingImport(ctx);
+  const imported = rateLimitBinding(ctx, MODULE);
   if (!declared && (nameTaken(ctx, LIMITER) || (!imported && nameTaken(ctx, 'rateLimit')))) return undefined;
   return () => {
     const at = call.arguments[1].getStart(ctx.sourceFile);
@@ -37,23 +38,4 @@ export function strictLimiterFix(ctx: RuleContext, route: FileRoute): (() => Fix
 function declaredLimiter(ctx: RuleContext): boolean {
   const { ts } = ctx;
   return ctx.sourceFile.statements.some((s) => ts.isVariableStatement(s) && s.declarationList.declarations.some((d) => ts.isIdentifier(d.name) && d.name.text === LIMITER));
-}
-
-function existingImport(ctx: RuleContext): string | undefined {
-  const { ts } = ctx;
-  for (const s of ctx.sourceFile.statements) {
-    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier) || s.moduleSpecifier.text !== MODULE) continue;
-    const clause = s.importClause;
-    if (!clause || clause.isTypeOnly) continue;
-    if (clause.name) return clause.name.text;
-    const bindings = clause.namedBindings;
-    const named = bindings && ts.isNamedImports(bindings) ? bindings.elements.find((e) => !e.isTypeOnly && (e.propertyName ?? e.name).text === 'rateLimit') : undefined;
-    if (named) return named.name.text;
-  }
-  return undefined;
-}
-
-function nameTaken(ctx: RuleContext, name: string): boolean {
-  const { ts } = ctx;
-  return ctx.checker.getSymbolsInScope(ctx.sourceFile, ts.SymbolFlags.Value | ts.SymbolFlags.Alias).some((s) => s.name === name);
 }

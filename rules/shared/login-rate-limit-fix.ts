@@ -4,6 +4,7 @@
 // ES module, in a project that already depends on express-rate-limit.
 import type { FileEdit, Fix, RuleContext } from '../api';
 import { skipOuter } from './callee';
+import { nameTaken, rateLimitBinding } from './rate-limit-imports';
 import type { FileRoute } from './login-routes';
 
 const MODULE = 'express-rate-limit';
@@ -15,7 +16,7 @@ export function rateLimitFix(ctx: RuleContext, route: FileRoute): (() => Fix[]) 
   if (route.framework !== 'express' || !ts.isCallExpression(call) || call.arguments.length < 2) return undefined;
   if (!ts.isStringLiteralLike(skipOuter(ts, call.arguments[0]))) return undefined;
   if (!ctx.project.hasDependency(ctx.fileName, MODULE) || !isEsModule(ctx)) return undefined;
-  const imported = existingImport(ctx);
+  const imported = rateLimitBinding(ctx, MODULE);
   if (!imported && nameTaken(ctx, 'rateLimit')) return undefined;
   return () => {
     const name = imported ?? 'rateLimit';
@@ -31,28 +32,6 @@ export function rateLimitFix(ctx: RuleContext, route: FileRoute): (() => Fix[]) 
 function isEsModule(ctx: RuleContext): boolean {
   const { ts } = ctx;
   return ctx.sourceFile.statements.some((s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s) || ts.isExportAssignment(s));
-}
-
-/** The local name of `import x from 'express-rate-limit'` (or `{ rateLimit as x }`), if the file has one. */
-function existingImport(ctx: RuleContext): string | undefined {
-  const { ts } = ctx;
-  for (const s of ctx.sourceFile.statements) {
-    if (!ts.isImportDeclaration(s) || !ts.isStringLiteral(s.moduleSpecifier) || s.moduleSpecifier.text !== MODULE) continue;
-    const clause = s.importClause;
-    if (!clause || clause.isTypeOnly) continue;
-    if (clause.name) return clause.name.text;
-    const bindings = clause.namedBindings;
-    if (bindings && ts.isNamedImports(bindings)) {
-      const named = bindings.elements.find((e) => !e.isTypeOnly && (e.propertyName ?? e.name).text === 'rateLimit');
-      if (named) return named.name.text;
-    }
-  }
-  return undefined;
-}
-
-function nameTaken(ctx: RuleContext, name: string): boolean {
-  const { ts } = ctx;
-  return ctx.checker.getSymbolsInScope(ctx.sourceFile, ts.SymbolFlags.Value | ts.SymbolFlags.Alias).some((s) => s.name === name);
 }
 
 /** After the last import; at the start of the file when there is none. */

@@ -5,7 +5,7 @@
 // routes are declared, hence the await). The import is added once, in the file's module style.
 import type { ts } from 'ts-morph';
 import type { FileEdit, RuleContext } from '../api';
-import { originOf } from './callee';
+import { nameTaken, rateLimitBinding } from './rate-limit-imports';
 
 export const EXPRESS_LIMITER = "{ windowMs: 15 * 60 * 1000, limit: 300, standardHeaders: 'draft-8', legacyHeaders: false }";
 export const FASTIFY_LIMITER = "{ max: 300, timeWindow: '15 minutes' }";
@@ -62,7 +62,7 @@ function withLine(ctx: RuleContext, creation: Creation, line: string, importEdit
 
 /** The local name of the module's default export (reusing an import/require of it), and the edit adding one if needed. */
 function importEdit(ctx: RuleContext, module: string, esm: string, cjs: string): { name: string; edit?: FileEdit } | undefined {
-  const existing = existingBinding(ctx, module);
+  const existing = rateLimitBinding(ctx, module);
   if (existing) return { name: existing };
   if (nameTaken(ctx, 'rateLimit')) return undefined;
   const { ts } = ctx;
@@ -73,35 +73,6 @@ function importEdit(ctx: RuleContext, module: string, esm: string, cjs: string):
   if (imports.length > 0) return { name: 'rateLimit', edit: after(imports[imports.length - 1], esm) };
   if (requires.length > 0) return { name: 'rateLimit', edit: after(requires[requires.length - 1], cjs) };
   return undefined;
-}
-
-/** A top-level `import x from 'm'`, `import { rateLimit as x } from 'm'`, `const x = require('m')` or `const { rateLimit: x } = require('m')`. */
-function existingBinding(ctx: RuleContext, module: string): string | undefined {
-  const { ts } = ctx;
-  for (const s of ctx.sourceFile.statements) {
-    if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text === module && s.importClause && !s.importClause.isTypeOnly) {
-      if (s.importClause.name) return s.importClause.name.text;
-      const bindings = s.importClause.namedBindings;
-      const named = bindings && ts.isNamedImports(bindings) ? bindings.elements.find((e) => !e.isTypeOnly && ['rateLimit', 'default', 'fastifyRateLimit'].includes((e.propertyName ?? e.name).text)) : undefined;
-      if (named) return named.name.text;
-    }
-    if (!ts.isVariableStatement(s)) continue;
-    for (const d of s.declarationList.declarations) {
-      if (d.initializer && ts.isObjectBindingPattern(d.name) && originOf(ctx, d.initializer)?.module === module) {
-        const named = d.name.elements.find((e) => (e.propertyName ?? e.name).getText() === 'rateLimit' && ts.isIdentifier(e.name));
-        if (named) return (named.name as ts.Identifier).text;
-      }
-      if (!d.initializer || !ts.isIdentifier(d.name)) continue;
-      const origin = originOf(ctx, d.initializer);
-      if (origin?.module === module && !origin.instance && origin.members.length === 0 && origin.exportPath.every((p) => p === 'default' || p === 'rateLimit')) return d.name.text;
-    }
-  }
-  return undefined;
-}
-
-function nameTaken(ctx: RuleContext, name: string): boolean {
-  const { ts } = ctx;
-  return ctx.checker.getSymbolsInScope(ctx.sourceFile, ts.SymbolFlags.Value | ts.SymbolFlags.Alias).some((s) => s.name === name && s.declarations?.some((d) => d.getSourceFile() === ctx.sourceFile));
 }
 
 function isRequire(ts: RuleContext['ts'], e: ts.Expression): boolean {

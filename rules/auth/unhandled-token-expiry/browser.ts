@@ -4,12 +4,11 @@
 // are not, whatever else they import.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
-import { isLibFile } from '../../shared/callee';
+import { readsBrowserGlobal } from '../../shared/browser-globals';
 import { importedModules } from '../../shared/module-imports';
 
 const CLIENT_MODULES = ['react', 'react-dom', 'react-dom/client', 'next/navigation', 'next/router', 'next/link', 'vue', 'svelte', '@angular/core'];
 const SERVER_MODULES = ['next/headers', 'server-only', 'next/server'];
-const BROWSER_GLOBALS = new Set(['window', 'localStorage', 'sessionStorage', 'document']);
 
 export function isBrowserModule(ctx: RuleContext): boolean {
   const directives = directivesOf(ctx, ctx.sourceFile);
@@ -29,19 +28,4 @@ function directivesOf(ctx: RuleContext, sf: ts.SourceFile): string[] {
     out.push(s.expression.text);
   }
   return out;
-}
-
-function readsBrowserGlobal(ctx: RuleContext): boolean {
-  const { ts } = ctx;
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(n) && BROWSER_GLOBALS.has(n.text) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
-      const decl = ctx.checker.getSymbolAtLocation(n)?.declarations?.[0];
-      if (decl && isLibFile(decl.getSourceFile().fileName)) found = true;
-    }
-    if (!found) ts.forEachChild(n, visit);
-  };
-  visit(ctx.sourceFile);
-  return found;
 }

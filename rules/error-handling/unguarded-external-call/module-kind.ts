@@ -5,11 +5,11 @@
 // browser-only globals, a test framework import — and never when it defines routes.
 import type { ts } from 'ts-morph';
 import type { RuleContext } from '../../api';
+import { readsBrowserGlobal } from '../../shared/browser-globals';
 import { findRouteHandlers } from '../../shared/http';
 import { importedModules } from '../../shared/module-imports';
 
 const UI_MODULES = ['react', 'react-dom', 'preact', 'vue', 'svelte', 'solid-js', '@angular/core', 'next/navigation', 'next/router', 'swr', '@tanstack/react-query', '@tanstack/vue-query'];
-const BROWSER_GLOBALS = new Set(['window', 'document', 'localStorage', 'sessionStorage']);
 
 // A package that depends on a UI framework and on no server framework is a browser or mobile app.
 const UI_PACKAGES = ['react-dom', 'react-native', 'expo', 'vue', 'svelte', '@angular/core', 'solid-js', 'preact'];
@@ -24,7 +24,7 @@ export function isClientModule(ctx: RuleContext): boolean {
   const deps = Object.keys(ctx.project.packageJson(ctx.fileName)?.allDependencies ?? {});
   if (deps.some((d) => UI_PACKAGES.includes(d)) && !deps.some((d) => SERVER_PACKAGES.includes(d))) return true;
   if (importedModules(ctx).some((m) => UI_MODULES.includes(m))) return true;
-  return containsJsx(ts, sf) || usesBrowserGlobals(ctx);
+  return containsJsx(ts, sf) || readsBrowserGlobal(ctx);
 }
 
 
@@ -37,21 +37,5 @@ function containsJsx(ts: RuleContext['ts'], sf: ts.SourceFile): boolean {
     else ts.forEachChild(n, visit);
   };
   visit(sf);
-  return found;
-}
-
-/** `window`, `document`, storage: the globals of lib.dom that a server has no use for. */
-function usesBrowserGlobals(ctx: RuleContext): boolean {
-  const { ts } = ctx;
-  let found = false;
-  const visit = (n: ts.Node): void => {
-    if (found) return;
-    if (ts.isIdentifier(n) && BROWSER_GLOBALS.has(n.text) && !(ts.isPropertyAccessExpression(n.parent) && n.parent.name === n)) {
-      const decl = ctx.checker.getSymbolAtLocation(n)?.declarations?.[0];
-      if (decl && /\/lib\.dom\.d\.ts$/.test(decl.getSourceFile().fileName)) found = true;
-    }
-    ts.forEachChild(n, visit);
-  };
-  visit(ctx.sourceFile);
   return found;
 }
