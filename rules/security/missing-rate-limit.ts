@@ -6,6 +6,7 @@ import type { ts } from 'ts-morph';
 import type { Rule, RuleContext } from '../api';
 import { expressAppHasRoutes, isFastifyAppCall, isNestAppCall, packageHasRoutes, packageLimitsRequests } from '../shared/missing-rate-limit-apps';
 import { expressLimiterEdits, fastifyLimiterEdits } from '../shared/missing-rate-limit-fix';
+import { nestThrottlerEdits } from '../shared/missing-rate-limit-nest-fix';
 import { isTestModule } from '../shared/module-imports';
 import { appIndex, holderOf, isExpressAppCall } from '../shared/security-headers-apps';
 import { shortText } from '../shared/source-text';
@@ -66,8 +67,10 @@ function checkFastify(ctx: RuleContext, call: ts.CallExpression): void {
 
 function checkNest(ctx: RuleContext, call: ts.CallExpression): void {
   if (!packageHasRoutes(ctx, 'nest') || packageLimitsRequests(ctx)) return;
+  const edits = ctx.project.hasDependency(ctx.fileName, '@nestjs/throttler') ? nestThrottlerEdits(ctx, call) : undefined;
   ctx.report({
     node: call,
     message: `The Nest application created by \`${shortText(ctx, call.expression)}\` serves its controllers with no rate limiting: import \`ThrottlerModule.forRoot(…)\` from @nestjs/throttler and register \`ThrottlerGuard\` as an \`APP_GUARD\`.`,
+    fixes: edits ? () => [{ title: 'Limit every controller with @nestjs/throttler (100 requests per minute, ThrottlerGuard as APP_GUARD)', isPreferred: true, safe: false, edits }] : undefined,
   });
 }
