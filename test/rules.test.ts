@@ -7,6 +7,8 @@ import * as path from 'node:path';
 import { ALL_RULES } from '../rules/index';
 import { applyAllFixes, compareWithAnnotations, focusRules, FIXTURES_ROOT, fixtureFiles, fixtureWorkspace, restore, typeErrors } from './support/fixtures';
 
+const CODE_FILE = /\.[cm]?[jt]sx?$/;
+
 /** `bad.ts` → `bad.fixed.ts`; another file it edits, `schema.prisma` → `bad.fixed.schema.prisma`. */
 function expectedFixedPath(fixture: string, edited: string): string {
   const ext = path.extname(fixture);
@@ -57,6 +59,9 @@ describe('rule fixtures', function () {
             const ws = fixtureWorkspace();
             const before = typeErrors(ws, file).length;
             const outcome = applyAllFixes(ws, file, 20, focusRules(file, rule.id));
+            // Other code files the fixes edited (a module, an entity) must type-check no worse either.
+            const otherCode = [...outcome.files.keys()].filter((f) => f !== file && CODE_FILE.test(f));
+            const otherAfter = new Map(otherCode.map((f) => [f, typeErrors(ws, f)]));
             try {
               assert.ok(outcome.applied.length > 0, 'no fix was offered');
               const produced = new Set<string>();
@@ -71,6 +76,9 @@ describe('rule fixtures', function () {
               assert.ok(after.length <= before, `the fix added type errors:\n${after.join('\n')}`);
             } finally {
               restore(ws, outcome.files.keys());
+            }
+            for (const [other, after] of otherAfter) {
+              assert.ok(after.length <= typeErrors(ws, other).length, `the fix added type errors to ${path.basename(other)}:\n${after.join('\n')}`);
             }
           });
         }
