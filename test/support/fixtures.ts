@@ -117,6 +117,9 @@ export function applyAllFixes(ws: Workspace, file: string, maxPasses = 20, only?
         touched.set(p, text);
       }
       applied.push(`${f.ruleId}: ${fix.title}`);
+      // Fingerprints count equal snippets in order: once the first is fixed, the second takes its
+      // fingerprint, so what was tried only holds for the text it was tried on.
+      attempted.clear();
       progressed = true;
       break;
     }
