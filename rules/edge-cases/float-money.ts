@@ -7,7 +7,7 @@ import type { ts } from 'ts-morph';
 import type { Rule, RuleContext } from '../api';
 import { skipOuter } from '../shared/callee';
 import { destinationOf } from '../shared/float-money-destination';
-import { divides, isArithmetic, isIntegerConstant, isPlainNumber, leafKind, leavesOf } from '../shared/float-money-values';
+import { divides, isArithmetic, isIntegerConstant, isPlainNumber, leafKind, leavesOf, mayHoldMoney } from '../shared/float-money-values';
 import { isTestModule } from '../shared/module-imports';
 import { shortText } from '../shared/source-text';
 import { libMemberCall, numericConversionOf } from '../shared/unchecked-numeric-input-values';
@@ -45,7 +45,7 @@ function isOutermost(ctx: RuleContext, e: ts.BinaryExpression): boolean {
 }
 
 function checkArithmetic(ctx: RuleContext, e: ts.BinaryExpression): void {
-  if (!isPlainNumber(ctx, e)) return;
+  if (!mayHoldMoney(ctx, e) || !isPlainNumber(ctx, e)) return;
   const leaves = leavesOf(ctx, e.left).concat(leavesOf(ctx, e.right));
   const money = leaves.filter((l) => l.kind === 'money');
   if (money.length === 0) return;

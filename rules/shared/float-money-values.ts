@@ -104,3 +104,57 @@ export function divides(ctx: RuleContext, e: ts.Expression): boolean {
   const op = x.operatorToken.getText();
   return op === '/' || op === '/=' || divides(ctx, x.left) || divides(ctx, x.right);
 }
+
+/**
+ * A cheap syntactic pre-check before any type is asked for: some operand is named like an
+ * amount, or is a local of this file whose writes mention one (two steps deep). Most
+ * arithmetic in a file (string `+`, counters, offsets) fails it without touching the checker.
+ */
+export function mayHoldMoney(ctx: RuleContext, e: ts.Expression): boolean {
+  const locals = moneyLocalsOf(ctx);
+  return syntacticLeaves(ctx, e).some((leaf) => {
+    const name = nameOf(ctx, leaf);
+    if (!name) return false;
+    return wordsOf(name.text).some((w) => MONEY_WORDS.has(w)) || (ctx.ts.isIdentifier(leaf) && locals.has(leaf.text));
+  });
+}
+
+function syntacticLeaves(ctx: RuleContext, e: ts.Expression): ts.Expression[] {
+  const x = skipOuter(ctx.ts, e);
+  return isArithmetic(ctx, x) ? [...syntacticLeaves(ctx, x.left), ...syntacticLeaves(ctx, x.right)] : [x];
+}
+
+const moneyLocalsCache = new WeakMap<ts.SourceFile, Set<string>>();
+
+/** Names of this file's variables written from money-named values, directly or through another such variable. */
+function moneyLocalsOf(ctx: RuleContext): Set<string> {
+  const cached = moneyLocalsCache.get(ctx.sourceFile);
+  if (cached) return cached;
+  const { ts } = ctx;
+  const mentions = new Map<string, Set<string>>();
+  const record = (target: string, value: ts.Node): void => {
+    const names = mentions.get(target) ?? new Set<string>();
+    const visit = (n: ts.Node): void => {
+      if (ts.isIdentifier(n)) names.add(n.text);
+      ts.forEachChild(n, visit);
+    };
+    visit(value);
+    mentions.set(target, names);
+  };
+  const visit = (n: ts.Node): void => {
+    if (ts.isVariableDeclaration(n) && ts.isIdentifier(n.name) && n.initializer) record(n.name.text, n.initializer);
+    else if (ts.isBinaryExpression(n) && ts.isIdentifier(n.left) && n.operatorToken.kind >= ts.SyntaxKind.FirstAssignment && n.operatorToken.kind <= ts.SyntaxKind.LastAssignment) record(n.left.text, n.right);
+    ts.forEachChild(n, visit);
+  };
+  visit(ctx.sourceFile);
+  const isMoneyWord = (name: string) => wordsOf(name).some((w) => MONEY_WORDS.has(w));
+  const found = new Set<string>();
+  for (let depth = 0; depth < 3; depth++) {
+    for (const [target, names] of mentions) {
+      if (!found.has(target) && [...names].some((n) => isMoneyWord(n) || found.has(n))) found.add(target);
+    }
+  }
+  moneyLocalsCache.set(ctx.sourceFile, found);
+  return found;
+}
+
